@@ -1,0 +1,55 @@
+"""The main job as one function: build from data/, validate, write the release, summarise."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .build import BuildResult, build
+from .export import check_writable, write_release
+from .stats import Stats, compute_stats
+from .validate import ValidationReport, validate
+
+
+@dataclass
+class RunResult:
+    built: BuildResult
+    report: ValidationReport
+    stats: Stats
+    written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [self.stats.text(), "", self.report.text()]
+        if self.written:
+            lines.append("")
+            lines.append(f"wrote {len(self.written)} file(s) in {self.seconds:.1f} s:")
+            lines.extend(f"  {p}" for p in self.written)
+        return "\n".join(lines)
+
+
+def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", force: bool = False,
+              progress: Callable[[str], None] | None = None) -> RunResult:
+    """Build, validate and, if valid (or ``force``), write the release files into ``out_dir``.
+
+    The output folder is checked before any work; files are written only after everything is serialised.
+    """
+    say = progress or (lambda msg: None)
+    t0 = time.perf_counter()
+    out = check_writable(out_dir)
+    say(f"building from {data_dir or 'data/'} ...")
+    built = build(data_dir)
+    graph = built.graph()
+    say(f"built {len(graph)} triples; validating ...")
+    report = validate(graph, origins=built.origins)
+    stats = compute_stats(graph)
+    written: list[Path] = []
+    if report.conforms or force:
+        say(f"writing release files to {out} ...")
+        written = write_release(built.dataset, graph, out)
+        from .extras import write_extras
+
+        written += write_extras(built, graph, out, say=say)
+    return RunResult(built, report, stats, written, time.perf_counter() - t0)
