@@ -111,6 +111,7 @@ class _Builder:
         self.sources: dict[str, URIRef] = {}
         self.sections: dict[tuple[str, str], URIRef] = {}
         self.rel_ids: dict[str, tuple[str, URIRef]] = {}  # explicit relationship id -> (type, IRI)
+        self.keys: dict[URIRef, str] = {}  # entity IRI -> class key
         self._supers: dict[URIRef, set[URIRef]] = {}
 
     # -- driver ----------------------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ class _Builder:
                     self.problem(rec.at("id"), f"id {slug!r} must be lower-case with hyphens, no spaces")
                 iri = ID[ENTITY_CLASSES[key].collection][slug]
                 self.entities[slug] = (key, iri)
+                self.keys[iri] = key
                 self.origins[iri] = rec.location
                 out.append((rec, key))
         return out
@@ -480,7 +482,7 @@ class _Builder:
         if rec.get("id"):
             iri = ID["rel"][rec["id"]]
         else:
-            iri = ID["rel"][f"{rtype.name}/" + "--".join(slug_parts or parts)]
+            iri = ID["rel"][f"{rtype.name}/" + "--".join(p for p in (slug_parts or parts) if p)]
         if iri in self.origins:
             self.problem(rec.location, f"the same {rtype.name} is entered twice (first at {self.origins[iri]});"
                          " merge them, or give one an explicit id")
@@ -516,36 +518,29 @@ class _Builder:
         return iri
 
     def edges(self, g: Graph, iri: URIRef, rtype: RelType, values, concept_values, rec: Record) -> None:
-        edges: list[Edge] = list(rtype.edges)
-        for e in edges:
-            subjects = values.get(e.subject, [])
+        """Materialise the direct edges of one relationship node (never an edge from a node to itself)."""
+        for e in rtype.edges:
             objects = [iri] if e.object == "@" else values.get(e.object, [])
-            for s, o in itertools.product(subjects, objects):
-                if s != o or e.subject != e.object:
-                    if not (e.subject == e.object and s == o):
-                        g.add((s, e.predicate, o))
-        if rtype.name == "event-role":
+            for s, o in itertools.product(values.get(e.subject, []), objects):
+                if s != o:
+                    g.add((s, e.predicate, o))
+        if rtype.name == "event-role" and rec.get("role") in EVENT_ROLE_EDGES:
             for s, o in itertools.product(values["agent"], values["event"]):
                 g.add((s, EVENT_ROLE_EDGES[rec["role"]], o))
         if rtype.name == "establishment" and rec.get("start"):
-            start = rec["start"]["value"] if isinstance(rec["start"], Record) else rec["start"]
+            start = rec["start"].get("value") if isinstance(rec["start"], Record) else rec["start"]
             try:
-                for org in values["organisation"]:
-                    g.add((org, SCHEMA.foundingDate, parse_date(start)))
-            except ValueError:
-                pass  # reported by dates()
+                founded = parse_date(start)
+            except (ValueError, TypeError):
+                founded = None  # reported by dates()
+            for org in values["organisation"] if founded is not None else []:
+                g.add((org, SCHEMA.foundingDate, founded))
         if rtype.name == "sub-organisation":
             for child in values["child"]:
-                if (ORG.OrganizationalUnit in self.superclasses(ENTITY_CLASSES[self._key(child)].rdf_class)):
+                if ORG.OrganizationalUnit in self.superclasses(ENTITY_CLASSES[self.keys[child]].rdf_class):
                     for parent in values["parent"]:
                         g.add((child, ORG.unitOf, parent))
                         g.add((parent, ORG.hasUnit, child))
-
-    def _key(self, iri: URIRef) -> str:
-        for key, i in self.entities.values():
-            if i == iri:
-                return key
-        return "organisation"
 
     def listings(self, doc) -> None:
         for block in doc or []:

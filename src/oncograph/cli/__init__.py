@@ -72,7 +72,9 @@ def run() -> None:
     from ..errors import OncographError
 
     try:
-        main(standalone_mode=False)
+        # outside standalone mode click *returns* the code of a click.exceptions.Exit instead of exiting
+        rc = main(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
