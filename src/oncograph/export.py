@@ -1,4 +1,10 @@
-"""Export: write the built dataset to files, atomically and byte-for-byte deterministically.
+"""Export: write the built graph to files, atomically and byte-for-byte deterministically.
+
+Formats are the :class:`Format` enum; a path's extension names its format. Turtle and TriG come from a small
+canonical writer here (subjects, predicates and objects sorted, one object a line, only the prefixes used), so a
+change to the data is a reviewable text diff; N-Triples and N-Quads are sorted lines; JSON-LD is expanded (rdflib)
+or compacted with the project's context (pyld, see :mod:`oncograph.jsonld`). Blank nodes, which the curated data
+does not have, are given canonical labels first.
 
 Each file is written to a temporary file in the target folder and renamed into place, so a failed run never leaves
 half a file, and a run that fails before writing leaves the previous outputs untouched.
@@ -9,27 +15,110 @@ from __future__ import annotations
 import enum
 import json
 import os
+import re
 import tempfile
+from collections import defaultdict
 from pathlib import Path
+from typing import Callable, Iterable
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
-from .errors import OutputError
+from .errors import InputError, OutputError, ValidationFailed
 from .namespaces import PREFIXES, bind_prefixes
 
 
 class Format(str, enum.Enum):
+    """Output formats. The RDF ones serialise the graph; graphml, gexf and csv write its network projection."""
+
     TURTLE = "turtle"
     NTRIPLES = "nt"
-    JSONLD = "json-ld"
+    JSONLD = "jsonld"
+    JSONLD_COMPACT = "jsonld-compact"
     TRIG = "trig"
     NQUADS = "nquads"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CSV = "csv"
 
     @property
     def extension(self) -> str:
-        return {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "trig": ".trig", "nquads": ".nq"}[self.value]
+        return _EXTENSIONS[self]
+
+    @property
+    def media_type(self) -> str:
+        return _MEDIA_TYPES[self]
+
+    @property
+    def is_dataset(self) -> bool:
+        """Keeps named graphs (one per source document)."""
+        return self in (Format.TRIG, Format.NQUADS)
+
+    @property
+    def is_projection(self) -> bool:
+        """A network projection (oncograph.analyse), not RDF."""
+        return self in (Format.GRAPHML, Format.GEXF, Format.CSV)
+
+    @classmethod
+    def parse(cls, name: str | Format) -> Format:
+        """A format from its name or a common alias; an unknown name lists the known ones.
+
+        >>> Format.parse("ttl"), Format.parse("json-ld")
+        (<Format.TURTLE: 'turtle'>, <Format.JSONLD: 'jsonld'>)
+        """
+        if isinstance(name, Format):
+            return name
+        key = str(name).strip().lower()
+        if key in _ALIASES:
+            return _ALIASES[key]
+        raise InputError(f"unknown format {name!r}; known formats: {', '.join(f.value for f in cls)}")
+
+    @classmethod
+    def from_path(cls, path: Path | str) -> Format:
+        """The format a file name's extension stands for (``.compact.jsonld`` is the compacted JSON-LD).
+
+        >>> Format.from_path("dist/oncograph.compact.jsonld")
+        <Format.JSONLD_COMPACT: 'jsonld-compact'>
+        """
+        name = Path(path).name.lower()
+        for ext, fmt in sorted(_BY_EXTENSION.items(), key=lambda kv: -len(kv[0])):
+            if name.endswith(ext):
+                return fmt
+        known = ", ".join(f"{f.extension} ({f.value})" for f in cls)
+        suffix = Path(path).suffix or "(none)"
+        raise InputError(f"{path}: cannot tell the format from the extension {suffix}; known extensions: {known};"
+                         " or name the format with --format")
 
 
+_EXTENSIONS = {
+    Format.TURTLE: ".ttl", Format.NTRIPLES: ".nt", Format.JSONLD: ".jsonld", Format.JSONLD_COMPACT: ".compact.jsonld",
+    Format.TRIG: ".trig", Format.NQUADS: ".nq", Format.GRAPHML: ".graphml", Format.GEXF: ".gexf", Format.CSV: ".csv",
+}
+_BY_EXTENSION = {**{ext: f for f, ext in _EXTENSIONS.items()}, ".turtle": Format.TURTLE, ".json": Format.JSONLD,
+                 ".nquads": Format.NQUADS}
+_MEDIA_TYPES = {
+    Format.TURTLE: "text/turtle", Format.NTRIPLES: "application/n-triples", Format.JSONLD: "application/ld+json",
+    Format.JSONLD_COMPACT: "application/ld+json", Format.TRIG: "application/trig", Format.NQUADS: "application/n-quads",
+    Format.GRAPHML: "application/graphml+xml", Format.GEXF: "application/gexf+xml", Format.CSV: "text/csv",
+}
+_ALIASES = {
+    **{f.value: f for f in Format}, **{f.name.lower(): f for f in Format},
+    "ttl": Format.TURTLE, "ntriples": Format.NTRIPLES, "n-triples": Format.NTRIPLES, "json-ld": Format.JSONLD,
+    "jsonld-expanded": Format.JSONLD, "compact": Format.JSONLD_COMPACT, "json-ld-compact": Format.JSONLD_COMPACT,
+    "nq": Format.NQUADS, "n-quads": Format.NQUADS,
+}
+
+
+class ExportRefused(ValidationFailed):
+    """The graph does not conform to the shapes, and the export was not forced."""
+
+    def __init__(self, report):
+        super().__init__(report)
+        self.args = (f"the graph has {report.violation_count} SHACL violation(s) (listed above); nothing was written."
+                     " Fix the data, or pass --force to export it anyway",)
+
+
+# -- checking outputs before any work ---------------------------------------------------------------------------
 def check_writable(out_dir: Path | str) -> Path:
     """Fail early, before any work, if ``out_dir`` cannot be created or written."""
     out = Path(out_dir)
@@ -42,13 +131,32 @@ def check_writable(out_dir: Path | str) -> Path:
     return out
 
 
+def check_output_file(path: Path | str) -> Path:
+    """Fail early, before any work, if a file cannot be written at ``path``; says why."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"cannot write to {path}: it is a folder; give a file name, such as {path / 'oncograph.ttl'}")
+    parent = path.parent
+    for folder in (parent, *parent.parents):  # the nearest existing ancestor must be a folder
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"cannot write to {path}: {folder} is a file, not a folder; choose another --out")
+            break
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write to {path}: the file is read-only; choose another --out")
+    check_writable(parent)
+    return path
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -58,65 +166,349 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def serialize_graph(graph: Graph, fmt: Format) -> bytes:
-    """Serialise one graph deterministically (sorted lines for N-Triples; sorted keys for JSON-LD)."""
-    graph = bind_prefixes(_copy(graph))
+# -- serialisation ----------------------------------------------------------------------------------------------
+def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
+    """Serialise a graph or dataset in an RDF format, deterministically. A dataset keeps its named graphs in TriG and
+    N-Quads and is flattened for the others; a plain graph goes into the default graph."""
+    fmt = Format.parse(fmt)
+    if fmt.is_projection:
+        raise InputError(f"{fmt.value} is a network projection, not RDF; use export() or oncograph.analyse")
+    if isinstance(data, Dataset):
+        return serialize_dataset(data, fmt)
+    return serialize_graph(data, fmt)
+
+
+def serialize_graph(graph: Graph, fmt: Format | str) -> bytes:
+    """Serialise one graph deterministically."""
+    fmt = Format.parse(fmt)
+    graph = canonical(graph)
+    if fmt is Format.TURTLE:
+        return turtle(graph)
     if fmt is Format.NTRIPLES:
-        lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+        return _sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
     if fmt is Format.JSONLD:
-        doc = json.loads(graph.serialize(format="json-ld", auto_compact=False))
-        return (json.dumps(_sort_jsonld(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return graph.serialize(format=fmt.value, encoding="utf-8")
+        from . import jsonld
+
+        return jsonld.dumps(json.loads(graph.serialize(format="json-ld", auto_compact=False)))
+    if fmt is Format.JSONLD_COMPACT:
+        from . import jsonld
+
+        return jsonld.dumps(jsonld.compact(graph))
+    if fmt.is_dataset:
+        ds = Dataset()
+        for t in graph:
+            ds.add(t)
+        return serialize_dataset(ds, fmt)
+    raise InputError(f"{fmt.value} is not an RDF format")
 
 
-def serialize_dataset(dataset: Dataset, fmt: Format) -> bytes:
-    """Serialise a dataset keeping its named graphs (TriG, N-Quads), deterministically."""
+def serialize_dataset(dataset: Dataset, fmt: Format | str) -> bytes:
+    """Serialise a dataset keeping its named graphs (TriG, N-Quads), deterministically; other formats get the union."""
+    fmt = Format.parse(fmt)
     if fmt is Format.NQUADS:
-        lines = sorted(set(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line.strip()) + "\n").encode("utf-8")
+        ds = Dataset()
+        for ctx in dataset.graphs():
+            target = ds.default_graph if ctx.identifier == dataset.default_graph.identifier else ds.graph(ctx.identifier)
+            for t in canonical(ctx):
+                target.add(t)
+        return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8"))
     if fmt is Format.TRIG:
-        parts = []
-        prefix_lines = [f"@prefix {p}: <{u}> ." for p, u in sorted(PREFIXES.items())]
-        parts.append("\n".join(prefix_lines) + "\n")
-        for ctx in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-            if len(ctx) == 0:
-                continue
-            body = serialize_graph(ctx, Format.TURTLE).decode("utf-8")
-            body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix"))
-            indented = "\n".join(("    " + line) if line.strip() else "" for line in body.strip().splitlines())
-            parts.append(f"<{ctx.identifier}> {{\n{indented}\n}}\n")
-        return "\n".join(parts).encode("utf-8")
-    raise ValueError(f"{fmt} is not a dataset format")
+        return trig(dataset)
+    return serialize_graph(_union(dataset), fmt)
 
 
-def _copy(graph: Graph) -> Graph:
-    g = Graph()
-    for t in graph:
-        g.add(t)
-    return g
+def canonical(graph: Graph) -> Graph:
+    """The graph itself when it has no blank nodes; otherwise a copy with canonical blank node labels."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    from rdflib.compare import to_canonical_graph
+
+    out = Graph()
+    for t in to_canonical_graph(graph):
+        out.add(t)
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns, override=True)
+    return out
 
 
-def _sort_jsonld(doc):
-    """Order JSON-LD node arrays by @id and value arrays by their JSON text, so output does not depend on set order."""
-    if isinstance(doc, list):
-        items = [_sort_jsonld(x) for x in doc]
-        return sorted(items, key=lambda x: (x.get("@id", "") if isinstance(x, dict) else "", json.dumps(x, sort_keys=True)))
-    if isinstance(doc, dict):
-        return {k: _sort_jsonld(v) for k, v in doc.items()}
-    return doc
+def turtle(graph: Graph, *, prefixes: dict[str, str] | None = None) -> bytes:
+    """Canonical Turtle: the prefixes used (from ``prefixes``, default oncograph's), then one block per subject."""
+    namer = _Namer(prefixes or PREFIXES)
+    body = _turtle_blocks(graph, namer)
+    return (namer.header() + "\n" + "\n".join(body)).encode("utf-8")
+
+
+def trig(dataset: Dataset, *, prefixes: dict[str, str] | None = None) -> bytes:
+    """Canonical TriG: default-graph triples first, then one block per non-empty named graph, by graph IRI."""
+    namer = _Namer(prefixes or PREFIXES)
+    parts: list[str] = []
+    default_id = dataset.default_graph.identifier
+    graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: (g.identifier != default_id, str(g.identifier)))
+    for g in graphs:
+        blocks = _turtle_blocks(canonical(g), namer)
+        if g.identifier == default_id:
+            parts.append("\n".join(blocks))
+            continue
+        body = "\n".join(blocks).rstrip("\n")
+        indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
+        parts.append(f"{namer.term(g.identifier)} {{\n{indented}\n}}\n")
+    return (namer.header() + "\n" + "\n".join(parts)).encode("utf-8")
+
+
+_INTEGER = re.compile(r"^(?:0|-?[1-9][0-9]*)$")
+_PN_LOCAL = re.compile(r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_STRING_UNSAFE = re.compile(r'[\\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+
+
+class _Namer:
+    """Writes terms in Turtle syntax, using a prefixed name where the local part is safe, and remembers prefixes used."""
+
+    def __init__(self, prefixes: dict[str, str], *, shorthand: bool = True):
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.shorthand = shorthand  # False: N-Triples terms (no bare integers)
+        self.used: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        text = str(iri)
+        for prefix, ns in self.prefixes:
+            if text.startswith(ns) and _PN_LOCAL.match(text[len(ns):]):
+                self.used[prefix] = ns
+                return f"{prefix}:{text[len(ns):]}"
+        return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text) + ">"
+
+    def term(self, term) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        if isinstance(term, Literal):
+            text = '"' + _STRING_UNSAFE.sub(lambda m: _STRING_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"),
+                                            str(term)) + '"'
+            if term.language:
+                return f"{text}@{term.language}"
+            if self.shorthand and term.datatype == XSD.integer and _INTEGER.match(str(term)):
+                return str(term)  # Turtle's own integer form; same triple, easier to read
+            if term.datatype is not None and term.datatype != XSD.string:
+                return f"{text}^^{self.iri(term.datatype)}"
+            return text
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def header(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(self.used.items()))
+
+
+def term_key(term) -> tuple:
+    """A total order on RDF terms: IRIs, then blank nodes, then literals."""
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    if isinstance(term, BNode):
+        return (1, str(term), "", "")
+    return (2, str(term), str(getattr(term, "language", "") or ""), str(getattr(term, "datatype", "") or ""))
+
+
+def _turtle_blocks(graph: Graph, namer: _Namer) -> list[str]:
+    index: dict = defaultdict(lambda: defaultdict(set))
+    for s, p, o in graph:
+        index[s][p].add(o)
+    blocks = []
+    for s in sorted(index, key=term_key):
+        preds = sorted(index[s], key=lambda p: (p != RDF.type, str(p)))
+        lines = [namer.term(s)]
+        for i, p in enumerate(preds):
+            objs = [namer.term(o) for o in sorted(index[s][p], key=term_key)]
+            verb = "a" if p == RDF.type else namer.iri(p)
+            end = " ;" if i < len(preds) - 1 else " ."
+            lines.append(f"    {verb} " + " ,\n        ".join(objs) + end)
+        blocks.append("\n".join(lines) + "\n")
+    return blocks
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _union(dataset: Dataset) -> Graph:
+    graph = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+_RDFLIB_FORMATS = {Format.TURTLE: "turtle", Format.NTRIPLES: "nt", Format.TRIG: "trig", Format.NQUADS: "nquads"}
+
+
+def read_rdf(path: Path | str) -> Dataset:
+    """Read an RDF file (format from its extension) into a Dataset; JSON-LD goes through the local-only loader."""
+    path = Path(path)
+    fmt = Format.from_path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if fmt in (Format.JSONLD, Format.JSONLD_COMPACT):
+        from .jsonld import read_jsonld
+
+        return read_jsonld(path)
+    if fmt not in _RDFLIB_FORMATS:
+        raise InputError(f"{path}: {fmt.value} is not an RDF format that can be read")
+    ds = Dataset()
+    try:
+        ds.parse(path, format=_RDFLIB_FORMATS[fmt])
+    except Exception as exc:  # rdflib's parsers raise many types; all mean the file is bad input
+        raise InputError(f"{path}: not valid {fmt.value}: {' '.join(str(exc).split())[:300]}") from exc
+    return ds
+
+
+def read_rdf_files(paths: Iterable[Path | str]) -> Dataset:
+    """Read several RDF files into one Dataset, keeping the named graphs of TriG, N-Quads and JSON-LD files."""
+    out = Dataset()
+    for path in paths:
+        ds = read_rdf(path)
+        for s, p, o, ctx in ds.quads((None, None, None, None)):
+            graph_id = ctx.identifier if hasattr(ctx, "identifier") else ctx
+            target = out.default_graph if graph_id in (None, ds.default_graph.identifier) else out.graph(graph_id)
+            target.add((s, p, o))
+    return out
+
+
+# -- export: validate, then write ------------------------------------------------------------------------------
+def resolve_format(fmt: Format | str | None, path: Path | str | None) -> Format:
+    """The format named, else the one ``path``'s extension stands for."""
+    if fmt:
+        return Format.parse(fmt)
+    if path is None:
+        raise InputError("no format: name one with --format (" + ", ".join(f.value for f in Format) + ")")
+    return Format.from_path(path)
+
+
+def check_graph(graph: Graph, *, force: bool = False, warn: Callable[[str], None] | None = None):
+    """Validate before exporting: violations are reported through ``warn`` and refuse the export unless ``force``."""
+    from .validate import validate
+
+    report = validate(graph)
+    if not report.conforms:
+        if warn:
+            warn(report.text())
+            warn(f"warning: the graph has {report.violation_count} SHACL violation(s)"
+                 + ("; exporting anyway (--force)" if force else ""))
+        if not force:
+            raise ExportRefused(report)
+    return report
+
+
+def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, dataset: Dataset | None = None,
+           force: bool = False, warn: Callable[[str], None] | None = None) -> Path:
+    """Validate ``graph`` and write it to ``path`` in ``fmt`` (default: from the extension).
+
+    The path is checked before anything else. TriG and N-Quads use ``dataset``'s named graphs when given. A graph
+    with SHACL violations is refused (ExportRefused, exit 1) unless ``force``; either way the report goes to ``warn``.
+    """
+    fmt = resolve_format(fmt, path)
+    check_projection(fmt)
+    path = check_output_file(path)
+    check_graph(graph, force=force, warn=warn)
+    if fmt.is_projection:
+        export_projection(graph, path, fmt=fmt)
+    else:
+        data = serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
+        atomic_write(path, data)
+    return path
+
+
+def check_projection(fmt: Format) -> None:
+    """Fail before any work if ``fmt`` is a network projection and oncograph.analyse cannot write it."""
+    if not fmt.is_projection:
+        return
+    try:
+        from . import analyse
+    except ImportError as exc:
+        raise InputError(f"the {fmt.value} format writes the network projection, which needs oncograph.analyse;"
+                         f" it cannot be imported here ({exc}); use an RDF format instead") from None
+    missing = [name for name in ("project", "export_projection") if not hasattr(analyse, name)]
+    if missing:
+        raise InputError(f"the {fmt.value} format needs oncograph.analyse.{' and '.join(missing)}, which this"
+                         " install lacks; use an RDF format (" + ", ".join(f.value for f in Format if not f.is_projection)
+                         + ")")
+
+
+def export_projection(graph: Graph, path: Path, *, fmt: Format) -> None:
+    """Write the graph's network projection (graphml, gexf, csv) through oncograph.analyse."""
+    check_projection(fmt)
+    from . import analyse
+
+    analyse.export_projection(analyse.project(graph), path, fmt=fmt.value)
+
+
+# -- the release ------------------------------------------------------------------------------------------------
+#: The graph files of a release, in the order they are described.
+RELEASE_GRAPH_FILES: dict[str, Format] = {
+    "oncograph.ttl": Format.TURTLE,
+    "oncograph.nt": Format.NTRIPLES,
+    "oncograph.jsonld": Format.JSONLD,
+    "oncograph.trig": Format.TRIG,
+    "oncograph.nq": Format.NQUADS,
+}
+
+
+def release_graph_files(dataset: Dataset, graph: Graph, *, name: str = "oncograph") -> dict[str, bytes]:
+    """The release's graph files as ``{file name: bytes}``, serialised in memory."""
+    out = {}
+    for file, fmt in RELEASE_GRAPH_FILES.items():
+        target = dataset if fmt.is_dataset else graph
+        out[file.replace("oncograph", name, 1)] = serialize(target, fmt)
+    return out
 
 
 def write_release(dataset: Dataset, graph: Graph, out_dir: Path | str, *, name: str = "oncograph") -> list[Path]:
-    """Write the standard release files into ``out_dir``; returns their paths. Everything is serialised first."""
+    """Write the release's graph files into ``out_dir``; returns their paths. Everything is serialised first."""
     out = check_writable(out_dir)
+    blobs = release_graph_files(dataset, graph, name=name)
+    return _write_all(out, blobs)
+
+
+def write_release_docs(built, graph: Graph, out_dir: Path | str, *,
+                       say: Callable[[str], None] | None = None) -> list[Path]:
+    """Write the rest of a release beside the graph files: compacted JSON-LD, the context, VoID/DCAT, ontology page.
+
+    ``built`` is the BuildResult (its dataset's named graphs are counted in the description). Deterministic:
+    nothing depends on the clock or the folder's previous contents.
+    """
+    from .describe import release_description
+    from .docs import ontology_page
+    from .jsonld import CONTEXT_FILE, context_bytes
+
+    say = say or (lambda msg: None)
+    out = check_writable(out_dir)
+    say("writing compacted JSON-LD, context, dataset description and ontology page ...")
     blobs = {
-        out / f"{name}.ttl": serialize_graph(graph, Format.TURTLE),
-        out / f"{name}.nt": serialize_graph(graph, Format.NTRIPLES),
-        out / f"{name}.jsonld": serialize_graph(graph, Format.JSONLD),
-        out / f"{name}.trig": serialize_dataset(dataset, Format.TRIG),
-        out / f"{name}.nq": serialize_dataset(dataset, Format.NQUADS),
+        "oncograph.compact.jsonld": serialize_graph(graph, Format.JSONLD_COMPACT),
+        CONTEXT_FILE: context_bytes(),
+        "ontology.html": ontology_page(graph).encode("utf-8"),
     }
-    for path, data in blobs.items():
-        atomic_write(path, data)
-    return list(blobs)
+    described = {**release_graph_files(built.dataset, graph), **blobs, **shipped_ontology_files()}
+    blobs["void.ttl"] = release_description(graph, dataset=built.dataset, files=described)
+    return _write_all(out, blobs)
+
+
+def shipped_ontology_files() -> dict[str, bytes]:
+    """The ontology and shapes as the release carries them (written by the main job as ontology.ttl, shapes.ttl)."""
+    from . import paths
+
+    return {"ontology.ttl": (paths.ontology_dir() / "oncograph.ttl").read_bytes(),
+            "shapes.ttl": (paths.ontology_dir() / "shapes.ttl").read_bytes()}
+
+
+def _write_all(out: Path, blobs: dict[str, bytes]) -> list[Path]:
+    written = []
+    for file, data in blobs.items():
+        atomic_write(out / file, data)
+        written.append(out / file)
+    return written
+
+
+__all__ = ["ExportRefused", "Format", "RELEASE_GRAPH_FILES", "atomic_write", "canonical", "check_graph",
+           "check_output_file", "check_projection", "check_writable", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
+           "serialize", "serialize_dataset", "serialize_graph", "shipped_ontology_files", "term_key", "trig", "turtle",
+           "write_release", "write_release_docs"]

@@ -1,4 +1,5 @@
-"""Extra release artefacts written by the main job beside the graph files (ontology copy, and later more)."""
+"""Release artefacts the main job writes beside the graph files: the ontology and shapes, the JSON-LD context and
+compacted JSON-LD, the VoID/DCAT description, the ontology page, and the network plot."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ from typing import Callable
 
 from rdflib import Graph
 
-from . import paths
 from .build import BuildResult
-from .export import atomic_write
+from .export import atomic_write, shipped_ontology_files, write_release_docs
 
 
 def write_extras(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None]) -> list[Path]:
     written = []
-    for name in ("oncograph.ttl", "shapes.ttl"):
-        target = out / ("ontology.ttl" if name == "oncograph.ttl" else name)
-        atomic_write(target, (paths.ontology_dir() / name).read_bytes())
-        written.append(target)
+    for name, data in shipped_ontology_files().items():
+        atomic_write(out / name, data)
+        written.append(out / name)
+    written += write_release_docs(built, graph, out, say=say)
     return written

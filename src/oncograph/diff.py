@@ -1,0 +1,270 @@
+"""Diff: what changed between two releases, by entity, in words and as a machine-readable patch.
+
+The comparison is on triples (the union of the named graphs). In words it lists entities added and removed,
+relationship nodes added and removed (each told as a sentence with its parties' names, from the release it is in),
+and, for every node in both releases, the values that changed (names, descriptions, dates, kinds, sources ...).
+Direct edges that the build materialises beside relationship nodes (org:memberOf, onco:partnerOf, ...) and the
+inverse links it adds (skos:narrower, schema:subEvent, ...) are left out of the words, since the relationship says
+it, but they are in the patch, which lists every removed and added triple (RDF Patch, or JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from .errors import InputError
+from .export import _Namer, canonical, read_rdf, term_key
+from .jsonld import key_for
+from .model import EVENT_ROLE_EDGES, REL_TYPES
+from .namespaces import ONCO, ORG, SCHEMA, bind_prefixes
+from .words import curie, is_relationship, label, most_specific_class, relationship_text
+
+#: Release files tried, in this order, when a folder is given.
+RELEASE_FILES = ("oncograph.nt", "oncograph.ttl", "oncograph.nq", "oncograph.trig", "oncograph.jsonld",
+                 "oncograph.compact.jsonld")
+
+#: Edges the build derives from relationship nodes or from their inverse; told through the relationship instead.
+DERIVED_PREDICATES = frozenset(
+    {e.predicate for t in REL_TYPES.values() for e in t.edges}
+    | set(EVENT_ROLE_EDGES.values())
+    | {ORG.unitOf, ORG.hasUnit, SCHEMA.foundingDate, SCHEMA.subEvent, SKOS.narrower, SKOS.hasTopConcept, ONCO.involves}
+)
+
+_NT = _Namer({}, shorthand=False)  # N-Triples terms: no prefixes, no shorthand
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One property of one node: the values it lost and gained."""
+
+    prop: URIRef
+    removed: tuple
+    added: tuple
+
+    @property
+    def key(self) -> str:
+        return key_for(self.prop) or curie(self.prop)
+
+
+@dataclass(frozen=True)
+class NodeChange:
+    node: URIRef
+    name: str
+    changes: tuple[ValueChange, ...]
+
+
+@dataclass
+class Diff:
+    """The difference between two graphs; ``text()``, ``as_json()`` and ``rdf_patch()`` tell it."""
+
+    old_name: str
+    new_name: str
+    old: Graph = field(repr=False)
+    new: Graph = field(repr=False)
+    removed: list[tuple] = field(default_factory=list)
+    added: list[tuple] = field(default_factory=list)
+    entities_added: list[URIRef] = field(default_factory=list)
+    entities_removed: list[URIRef] = field(default_factory=list)
+    relationships_added: list[URIRef] = field(default_factory=list)
+    relationships_removed: list[URIRef] = field(default_factory=list)
+    changed: list[NodeChange] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed)
+
+    def summary(self) -> str:
+        return (f"entities: {len(self.entities_added)} added, {len(self.entities_removed)} removed;"
+                f" relationships: {len(self.relationships_added)} added, {len(self.relationships_removed)} removed;"
+                f" {len(self.changed)} changed; triples: +{len(self.added)} -{len(self.removed)}")
+
+    def text(self) -> str:
+        """The report in words, one line per entity, relationship or changed value."""
+        lines = [f"changes from {self.old_name} to {self.new_name}"]
+        if self.empty:
+            return lines[0] + ": none (the releases hold the same triples)\n"
+        lines.append(self.summary())
+        sections = [
+            ("added entities", "+", [self._entity_line(self.new, e) for e in self.entities_added]),
+            ("removed entities", "-", [self._entity_line(self.old, e) for e in self.entities_removed]),
+            ("added relationships", "+", [self._rel_line(self.new, r) for r in self.relationships_added]),
+            ("removed relationships", "-", [self._rel_line(self.old, r) for r in self.relationships_removed]),
+        ]
+        for title, mark, items in sections:
+            if items:
+                lines.append(f"\n{title}:")
+                lines.extend(f"  {mark} {item}" for item in items)
+        if self.changed:
+            lines.append("\nchanged:")
+            for nc in self.changed:
+                lines.append(f"  ~ {nc.name} {curie(nc.node)}")
+                for vc in nc.changes:
+                    lines.extend(self._value_lines(vc))
+        return "\n".join(lines) + "\n"
+
+    def _entity_line(self, graph: Graph, node) -> str:
+        cls = most_specific_class(graph, node)
+        return f"{label(graph, node)} {curie(node)}" + (f" ({curie(cls)})" if cls is not None else "")
+
+    def _rel_line(self, graph: Graph, node) -> str:
+        return f"{relationship_text(graph, node)} {curie(node)}"
+
+    def _value(self, graph: Graph, term) -> str:
+        if isinstance(term, Literal):
+            if term.datatype is not None and term.datatype != XSD.string:
+                return str(term)  # numbers and dates read best bare
+            return json.dumps(str(term), ensure_ascii=False)
+        name = label(graph, term)
+        return f"{name} {curie(term)}" if name != curie(term) else name
+
+    def _value_lines(self, vc: ValueChange) -> list[str]:
+        if len(vc.removed) == 1 and len(vc.added) == 1:
+            return [f"      {vc.key}: {self._value(self.old, vc.removed[0])} -> {self._value(self.new, vc.added[0])}"]
+        return ([f"      {vc.key}: - {self._value(self.old, v)}" for v in vc.removed]
+                + [f"      {vc.key}: + {self._value(self.new, v)}" for v in vc.added])
+
+    def as_json(self) -> dict:
+        """The report as data; values and patch triples are written in N-Triples syntax."""
+        def entity(graph, node):
+            cls = most_specific_class(graph, node)
+            return {"id": str(node), "name": label(graph, node), "class": str(cls) if cls is not None else None}
+
+        def rel(graph, node):
+            cls = most_specific_class(graph, node)
+            return {"id": str(node), "class": str(cls) if cls is not None else None, "text": relationship_text(graph, node)}
+
+        return {
+            "old": self.old_name,
+            "new": self.new_name,
+            "summary": {"entities_added": len(self.entities_added), "entities_removed": len(self.entities_removed),
+                        "relationships_added": len(self.relationships_added),
+                        "relationships_removed": len(self.relationships_removed), "changed": len(self.changed),
+                        "triples_added": len(self.added), "triples_removed": len(self.removed)},
+            "entities": {"added": [entity(self.new, e) for e in self.entities_added],
+                         "removed": [entity(self.old, e) for e in self.entities_removed]},
+            "relationships": {"added": [rel(self.new, r) for r in self.relationships_added],
+                              "removed": [rel(self.old, r) for r in self.relationships_removed]},
+            "changed": [{"id": str(nc.node), "name": nc.name,
+                         "changes": [{"property": str(vc.prop), "key": vc.key,
+                                      "removed": [_NT.term(v) for v in vc.removed],
+                                      "added": [_NT.term(v) for v in vc.added]} for vc in nc.changes]}
+                        for nc in self.changed],
+            "patch": {"removed": [_nt_line(t) for t in self.removed], "added": [_nt_line(t) for t in self.added]},
+        }
+
+    def json_bytes(self) -> bytes:
+        return (json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    def rdf_patch(self) -> str:
+        """The change as an RDF Patch transaction (https://afs.github.io/rdf-patch/): deletions, then additions."""
+        lines = ["TX ."]
+        lines += [f"D {_nt_line(t)}" for t in self.removed]
+        lines += [f"A {_nt_line(t)}" for t in self.added]
+        lines.append("TC .")
+        return "\n".join(lines) + "\n"
+
+
+def _nt_line(triple) -> str:
+    return " ".join(_NT.term(t) for t in triple) + " ."
+
+
+def diff_graphs(old: Graph, new: Graph, *, old_name: str = "old", new_name: str = "new") -> Diff:
+    """Compare two graphs (blank nodes are given canonical labels first)."""
+    old, new = canonical(old), canonical(new)
+    old_set, new_set = set(old), set(new)
+    removed = sorted(old_set - new_set, key=_triple_key)
+    added = sorted(new_set - old_set, key=_triple_key)
+    d = Diff(old_name, new_name, old, new, removed, added)
+
+    old_subjects = {s for s in old.subjects() if isinstance(s, URIRef)}
+    new_subjects = {s for s in new.subjects() if isinstance(s, URIRef)}
+    gone = {s for s in old_subjects - new_subjects if (s, RDF.type, None) in old}
+    came = {s for s in new_subjects - old_subjects if (s, RDF.type, None) in new}
+    d.relationships_removed = _by_text(old, [s for s in gone if is_relationship(old, s)], relationship_text)
+    d.relationships_added = _by_text(new, [s for s in came if is_relationship(new, s)], relationship_text)
+    d.entities_removed = _by_text(old, [s for s in gone if not is_relationship(old, s)], label)
+    d.entities_added = _by_text(new, [s for s in came if not is_relationship(new, s)], label)
+
+    touched = sorted({t[0] for t in removed + added} & old_subjects & new_subjects, key=str)
+    for node in touched:
+        changes = _value_changes(old, new, node)
+        if changes:
+            name = relationship_text(new, node) if is_relationship(new, node) else label(new, node)
+            d.changed.append(NodeChange(node, name, tuple(changes)))
+    d.changed.sort(key=lambda nc: (nc.name, str(nc.node)))
+    return d
+
+
+def _value_changes(old: Graph, new: Graph, node) -> list[ValueChange]:
+    preds = sorted({p for p in old.predicates(node)} | {p for p in new.predicates(node)}, key=str)
+    changes = {}
+    for p in preds:
+        if p in DERIVED_PREDICATES:
+            continue
+        before, after = set(old.objects(node, p)), set(new.objects(node, p))
+        if before != after:
+            changes[p] = ValueChange(p, tuple(sorted(before - after, key=term_key)),
+                                     tuple(sorted(after - before, key=term_key)))
+    # The build writes rdfs:label = skos:prefLabel and each acronym also as skos:altLabel: tell such changes once.
+    if RDFS.label in changes and SKOS.prefLabel in changes and \
+            (changes[RDFS.label].removed, changes[RDFS.label].added) == (changes[SKOS.prefLabel].removed,
+                                                                        changes[SKOS.prefLabel].added):
+        del changes[RDFS.label]
+    if SKOS.altLabel in changes and ONCO.acronym in changes:
+        alt, acr = changes[SKOS.altLabel], changes[ONCO.acronym]
+        rest = ValueChange(SKOS.altLabel, tuple(v for v in alt.removed if v not in acr.removed),
+                           tuple(v for v in alt.added if v not in acr.added))
+        if rest.removed or rest.added:
+            changes[SKOS.altLabel] = rest
+        else:
+            del changes[SKOS.altLabel]
+    return sorted(changes.values(), key=lambda vc: (vc.key, str(vc.prop)))
+
+
+def _by_text(graph: Graph, nodes, text) -> list[URIRef]:
+    return sorted(nodes, key=lambda n: (text(graph, n), str(n)))
+
+
+def _triple_key(triple) -> tuple:
+    return tuple(term_key(t) for t in triple)
+
+
+def load_release(path: Path | str) -> Graph:
+    """The union graph of a release file, or of the graph file found in a release folder."""
+    path = Path(path)
+    if path.is_dir():
+        for name in RELEASE_FILES:
+            if (path / name).is_file():
+                path = path / name
+                break
+        else:
+            raise InputError(f"{path}: no release graph file in this folder; expected one of {', '.join(RELEASE_FILES)}"
+                             " (run `oncograph build --out FOLDER` to make one)")
+    elif not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    ds = read_rdf(path)
+    graph = bind_prefixes(Graph())
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def diff_releases(old: Path | str, new: Path | str) -> Diff:
+    """Compare two releases (files or folders); names in the report are the paths as given."""
+    return diff_graphs(load_release(old), load_release(new), old_name=str(old), new_name=str(new))
+
+
+def patch_bytes(d: Diff, path: Path | str) -> bytes:
+    """The patch file for ``path``: the JSON report for ``.json``, RDF Patch for anything else (``.rdfp``)."""
+    if Path(path).suffix.lower() == ".json":
+        return d.json_bytes()
+    return d.rdf_patch().encode("utf-8")
+
+
+__all__ = ["DERIVED_PREDICATES", "Diff", "NodeChange", "RELEASE_FILES", "ValueChange", "diff_graphs", "diff_releases",
+           "load_release", "patch_bytes"]

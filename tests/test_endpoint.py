@@ -1,0 +1,554 @@
+"""oncograph.endpoint against real SPARQL servers (Virtuoso, Oxigraph) that scripts/sparql-server.sh runs on loopback.
+
+Tests marked ``servers`` start the servers once per session, on free ports and in a temporary state directory,
+and stop them by PID at the end; ``-m "not servers"`` leaves them out. The others need no server.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socket
+import subprocess
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+
+from oncograph import endpoint
+from oncograph.endpoint import EndpointError, PublishReport, bind_values, publish, query_endpoint
+from oncograph.errors import InputError
+
+servers = pytest.mark.servers
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "sparql-server.sh"
+EX = Namespace("http://example.org/onco/")
+STAGING = endpoint.STAGING_PREFIX
+
+
+# --- servers ------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Server:
+    """One server run by scripts/sparql-server.sh, with its own state directory and ports."""
+
+    kind: str
+    url: str
+    env: dict
+    state: Path
+
+    @property
+    def credentials(self) -> dict:
+        # Virtuoso's default admin account: acceptable only because the server listens on loopback
+        return {"user": "dba", "password": "dba"} if self.kind == "virtuoso" else {}
+
+    def script(self, command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(SCRIPT), command, self.kind], env=self.env, capture_output=True,
+                              text=True, timeout=600, check=False)
+
+    def start(self) -> None:
+        done = self.script("start")
+        if done.returncode:
+            pytest.fail(f"could not start {self.kind}:\n{done.stdout}\n{done.stderr}")
+
+    def stop(self) -> None:
+        self.script("stop")
+
+    def pid(self) -> int:
+        return int((self.state / self.kind / "pid").read_text())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _running(kind: str, state: Path, **settings: str):
+    port = _free_port()
+    env = {**os.environ, "SPARQL_SRV_DIR": str(state), "SPARQL_HTTP_PORT": str(port),
+           "SPARQL_SQL_PORT": str(_free_port()), "SPARQL_BUFFERS": "10000", **settings}
+    server = Server(kind, f"http://127.0.0.1:{port}", env, state)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        assert server.script("status").returncode == 3, f"{kind} still running after stop"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    yield from _running("oxigraph", tmp_path_factory.mktemp("oxigraph"))
+
+
+@pytest.fixture(scope="session")
+def virtuoso_tiny(tmp_path_factory):
+    """A second Virtuoso that cuts every result at 20 rows."""
+    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20")
+
+
+@pytest.fixture(params=["virtuoso", "oxigraph"])
+def server(request) -> Server:
+    return request.getfixturevalue(request.param)
+
+
+# --- graphs -------------------------------------------------------------------------------------------------------
+
+ORGS = [  # key, class, name, language, founded (gYear), accredited (date), staff
+    ("curie", EX.Hospital, "Institut Curie", "fr", "1909", "2001-05-01", 3500),
+    ("gustave", EX.Hospital, "Gustave Roussy", "fr", "1926", "1999-11-23", 3100),
+    ("esmo", EX.Society, "European Society for Medical Oncology", "en-GB", "1975", "2010-03-15", 120),
+    ("eortc", EX.Network, "European Organisation for Research and Treatment of Cancer", "en", "1962",
+     "2005-07-01", 230),
+    ("nki", EX.Hospital, "Nederlands Kanker Instituut", "nl", "1913", "2012-09-30", 2400),
+    ("uicc", EX.Society, "Union for International Cancer Control", "en", "1933", "1998-01-12", 60),
+]
+
+
+def sample_graph() -> Graph:
+    """A few dozen triples: IRIs, language-tagged names, xsd:gYear, xsd:date and xsd:integer literals."""
+    g = Graph()
+    for key, cls, name, lang, founded, accredited, staff in ORGS:
+        org = EX[key]
+        g.add((org, RDF.type, cls))
+        g.add((org, EX.name, Literal(name, lang=lang)))
+        g.add((org, EX.founded, Literal(founded, datatype=XSD.gYear)))
+        g.add((org, EX.accredited, Literal(accredited, datatype=XSD.date)))
+        g.add((org, EX.staff, Literal(staff)))
+    g.add((EX.curie, EX.name, Literal("Curie Institute", lang="en")))
+    for a, b in [("curie", "eortc"), ("gustave", "eortc"), ("nki", "eortc"), ("esmo", "uicc"), ("curie", "esmo")]:
+        g.add((EX[a], EX.partner, EX[b]))
+    return g
+
+
+def other_graph(size: int = 8) -> Graph:
+    g = Graph()
+    for i in range(size):
+        g.add((EX[f"unit{i}"], EX.staff, Literal(i)))
+        g.add((EX[f"unit{i}"], EX.name, Literal(f"Unit {i}", lang="en")))
+    return g
+
+
+def new_graph_iri() -> str:
+    return f"http://example.org/graph/{uuid.uuid4().hex}"
+
+
+def graph_on(server: Server, graph_iri: str) -> Graph:
+    return query_endpoint(server.url, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph=graph_iri)
+
+
+def staging_graphs(server: Server) -> set:
+    _, rows = query_endpoint(server.url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o }"
+                                         f' FILTER(STRSTARTS(STR(?g), "{STAGING}")) }}')
+    return {row[0] for row in rows}
+
+
+@pytest.fixture(scope="session")
+def _published() -> dict:
+    return {}
+
+
+@pytest.fixture
+def kg(server, _published) -> tuple[Server, str, Graph]:
+    """The sample graph, published once per server: (server, graph IRI, the rdflib graph)."""
+    if server.kind not in _published:
+        iri = new_graph_iri()
+        publish(sample_graph(), server.url, graph=iri, **server.credentials)
+        _published[server.kind] = iri
+    return server, _published[server.kind], sample_graph()
+
+
+# --- publishing ---------------------------------------------------------------------------------------------------
+
+@servers
+def test_publish_loads_checks_the_count_and_replaces_the_graph(server):
+    iri, first, second = new_graph_iri(), sample_graph(), other_graph()
+    leftovers = staging_graphs(server)
+
+    report = publish(first, server.url, graph=iri, **server.credentials)
+    assert report == PublishReport(server.url, iri, endpoint.ServerKind(server.kind), len(first), 0)
+    assert graph_on(server, iri).isomorphic(first)
+
+    report = publish(second, server.url, graph=iri, **server.credentials)
+    assert (report.triples, report.previous_triples) == (len(second), len(first))
+    assert graph_on(server, iri).isomorphic(second)  # replaced as a whole, nothing of the first one left
+    assert staging_graphs(server) == leftovers
+
+
+@servers
+def test_publish_names_the_server_by_kind_or_query_url(server):
+    iri = new_graph_iri()
+    query_url = server.url + ("/sparql" if server.kind == "virtuoso" else "/query")
+    report = publish(other_graph(), query_url, graph=iri, kind=server.kind, **server.credentials)
+    assert report.endpoint == server.url
+    assert report.triples == len(other_graph())
+
+
+@servers
+def test_blank_nodes_are_published_as_blank_nodes(server):
+    g = other_graph(2)
+    address = BNode()
+    g.add((EX.unit0, EX.address, address))
+    g.add((address, EX.city, Literal("Villejuif")))
+    iri = new_graph_iri()
+    assert publish(g, server.url, graph=iri, **server.credentials).triples == len(g)
+    assert graph_on(server, iri).isomorphic(g)
+
+
+@servers
+def test_publish_reads_files_and_refuses_ambiguous_sources(oxigraph, tmp_path):
+    path = tmp_path / "kg.ttl"
+    sample_graph().serialize(path, format="turtle")
+    iri = new_graph_iri()
+    assert publish(path, oxigraph.url, graph=iri).triples == len(sample_graph())
+
+    two = Dataset()
+    two.graph(URIRef("http://example.org/a")).add((EX.a, EX.p, EX.b))
+    two.graph(URIRef("http://example.org/b")).add((EX.b, EX.p, EX.c))
+    with pytest.raises(InputError, match="2 graphs"):
+        publish(two, oxigraph.url, graph=iri)
+    with pytest.raises(InputError, match="empty"):
+        publish(Graph(), oxigraph.url, graph=iri)
+    with pytest.raises(InputError, match="extension"):
+        publish(tmp_path / "kg.unknown", oxigraph.url, graph=iri)
+    assert graph_on(oxigraph, iri).isomorphic(sample_graph())
+
+
+@servers
+def test_virtuoso_refuses_a_wrong_password_and_keeps_the_graph(virtuoso):
+    iri = new_graph_iri()
+    publish(other_graph(), virtuoso.url, graph=iri, **virtuoso.credentials)
+    with pytest.raises(EndpointError, match="401") as caught:
+        publish(sample_graph(), virtuoso.url, graph=iri, user="dba", password="wrong")
+    assert "previous graph was kept" in str(caught.value)
+    assert caught.value.exit_code == 3
+    with pytest.raises(InputError, match="user and password"):
+        publish(sample_graph(), virtuoso.url, graph=iri)
+    assert graph_on(virtuoso, iri).isomorphic(other_graph())
+
+
+class CuttingProxy:
+    """Forwards TCP connections to a server, and cuts a connection once its client has sent ``cut_after`` bytes.
+
+    Small requests (probes, queries) pass; a large upload is cut midway, after ``on_cut`` has run.
+    """
+
+    def __init__(self, port: int, *, cut_after: int, on_cut: Callable[[], None] = lambda: None):
+        self.target, self.cut_after, self.on_cut, self.cuts = port, cut_after, on_cut, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._forward, args=(client,), daemon=True).start()
+
+    def _forward(self, client: socket.socket) -> None:
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+        except OSError:
+            self._abort(client)
+            return
+        threading.Thread(target=self._back, args=(upstream, client), daemon=True).start()
+        sent = 0
+        try:
+            while data := client.recv(65536):
+                sent += len(data)
+                if sent > self.cut_after:
+                    self.cuts += 1
+                    self.on_cut()
+                    break
+                upstream.sendall(data)
+            else:
+                upstream.shutdown(socket.SHUT_WR)
+                return
+        except OSError:
+            pass
+        self._abort(client)
+        self._abort(upstream)
+
+    @staticmethod
+    def _back(upstream: socket.socket, client: socket.socket) -> None:
+        try:
+            while data := upstream.recv(65536):
+                client.sendall(data)
+            client.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _abort(sock: socket.socket) -> None:
+        """Close with a reset, as a dropped connection looks to the other side."""
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            sock.close()
+        except OSError:
+            pass
+
+
+@servers
+def test_publish_cut_off_midway_keeps_the_previous_graph(server):
+    iri, previous = new_graph_iri(), sample_graph()
+    publish(previous, server.url, graph=iri, **server.credentials)
+    leftovers = staging_graphs(server)
+    proxy = CuttingProxy(int(server.url.rsplit(":", 1)[1]), cut_after=20_000)
+    try:
+        with pytest.raises(EndpointError) as caught:
+            publish(other_graph(600), proxy.url, graph=iri, retries=2, **server.credentials)
+    finally:
+        proxy.close()
+    assert proxy.cuts == 2  # one cut per attempt: the upload was tried again, then given up
+    assert "previous graph was kept" in str(caught.value)
+    assert graph_on(server, iri).isomorphic(previous)
+    assert staging_graphs(server) == leftovers
+
+
+@servers
+def test_publish_with_the_server_killed_midway_keeps_the_previous_graph(server):
+    iri, previous = new_graph_iri(), sample_graph()
+    publish(previous, server.url, graph=iri, **server.credentials)
+
+    def kill_server() -> None:
+        os.kill(server.pid(), 9)
+
+    proxy = CuttingProxy(int(server.url.rsplit(":", 1)[1]), cut_after=20_000, on_cut=kill_server)
+    try:
+        with pytest.raises(EndpointError) as caught:
+            publish(other_graph(600), proxy.url, graph=iri, kind=server.kind, retries=2, **server.credentials)
+    finally:
+        proxy.close()
+        server.start()  # after the kill; a no-op if it is still running
+    assert proxy.cuts == 1
+    assert "previous graph was kept" in str(caught.value)
+    assert graph_on(server, iri).isomorphic(previous)
+
+
+# --- querying -----------------------------------------------------------------------------------------------------
+
+PREFIXES = "PREFIX ex: <http://example.org/onco/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+QUERIES = {
+    "names": "SELECT ?org ?name WHERE { ?org ex:name ?name }",
+    "typed": "SELECT * WHERE { ?org ex:founded ?year ; ex:accredited ?date ; ex:staff ?staff }",
+    "date filter": 'SELECT ?org ?date WHERE { ?org ex:accredited ?date FILTER(?date >= "2005-01-01"^^xsd:date) }',
+    "integer filter": "SELECT ?org WHERE { ?org ex:staff ?staff FILTER(?staff > 1000) }",
+    "language": 'SELECT ?org ?name WHERE { ?org ex:name ?name FILTER(LANGMATCHES(LANG(?name), "en")) }',
+    "optional": 'SELECT ?org ?fr WHERE { ?org a ex:Hospital OPTIONAL { ?org ex:name ?fr FILTER(LANG(?fr) = "fr") } }',
+    "aggregate": "SELECT ?hub (COUNT(?org) AS ?n) WHERE { ?org ex:partner ?hub } GROUP BY ?hub",
+    "ask yes": 'ASK { ?org ex:name "Institut Curie"@fr }',
+    "ask no": 'ASK { ?org ex:name "Institut Curie"@de }',
+    "construct": "CONSTRUCT { ?hub ex:member ?org . ?org ex:label ?name }"
+                 " WHERE { ?org ex:partner ?hub ; ex:name ?name }",
+}
+
+
+def same_answer(remote, local) -> None:
+    """Assert a query_endpoint answer equals rdflib's own Result for the same query."""
+    if local.type == "ASK":
+        assert remote is bool(local.askAnswer)
+    elif local.type == "SELECT":
+        columns, rows = remote  # compared by column name: SELECT * leaves the column order to the engine
+        assert sorted(columns) == sorted(str(v) for v in local.vars)
+        assert {frozenset(zip(columns, row)) for row in rows} == {
+            frozenset(zip((str(v) for v in local.vars), row)) for row in local}
+        assert len(rows) == len(local)
+    else:
+        assert remote.isomorphic(local.graph)
+
+
+@servers
+@pytest.mark.parametrize("name", QUERIES)
+def test_query_results_equal_rdflib_results(kg, name):
+    server, iri, graph = kg
+    text = PREFIXES + QUERIES[name]
+    same_answer(query_endpoint(server.url, text, graph=iri), graph.query(text))
+
+
+@servers
+def test_query_is_scoped_to_the_named_graph(kg):
+    server, iri, graph = kg
+    other = new_graph_iri()
+    publish(other_graph(), server.url, graph=other, **server.credentials)
+    columns, rows = query_endpoint(server.url, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", graph=iri)
+    assert {tuple(r) for r in rows} == set(graph)
+    elsewhere = f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{iri}>) }}"
+    assert query_endpoint(server.url, elsewhere, graph=iri) is False
+
+
+@servers
+def test_bindings_are_terms(kg):
+    server, iri, graph = kg
+    text = PREFIXES + "SELECT ?org ?date WHERE { ?org ex:name ?name ; ex:accredited ?date }"
+    for name in (Literal("Institut Curie", lang="fr"), Literal("Curie Institute", lang="en")):
+        bound = bind_values(text, {"name": name})
+        assert query_endpoint(server.url, text, graph=iri, bindings={"name": name}) == (["org", "date"], [
+            (EX.curie, Literal("2001-05-01", datatype=XSD.date))])
+        same_answer(query_endpoint(server.url, bound, graph=iri), graph.query(bound))
+    when = {"date": Literal("1999-11-23", datatype=XSD.date)}
+    assert query_endpoint(server.url, text, graph=iri, bindings=when).rows == [(EX.gustave, when["date"])]
+
+
+NASTY = [
+    '"x" } ; DROP ALL ; SELECT * {',
+    'x" } } ; DROP ALL #',
+    "line one\nline two\"\"\" } DROP ALL",
+    "back\\slash\\\" } CLEAR DEFAULT",
+    "tab\tcarriage\r'''quotes'''",
+    "<http://example.org/onco/curie>",
+]
+
+
+@servers
+def test_a_malicious_string_is_only_ever_a_literal(kg):
+    server, iri, graph = kg
+    before = len(graph_on(server, iri))
+    text = "SELECT ?x WHERE { OPTIONAL { ?s <http://example.org/onco/name> ?x } }"
+    for value in NASTY:
+        literal = Literal(value)
+        assert query_endpoint(server.url, text, graph=iri, bindings={"x": literal}).rows == [(literal,)]
+    assert query_endpoint(server.url, PREFIXES + "SELECT ?org WHERE { ?org ex:name ?name }", graph=iri,
+                          bindings={"name": Literal(NASTY[0])}).rows == []
+    assert len(graph_on(server, iri)) == before
+
+
+def test_bind_values_round_trips_nasty_literals_on_rdflib():
+    text = "SELECT ?x WHERE { OPTIONAL { ?s <http://example.org/onco/name> ?x } }"
+    for value in NASTY:
+        for literal in (Literal(value), Literal(value, lang="en"), Literal(value, datatype=XSD.token)):
+            assert [tuple(r) for r in Graph().query(bind_values(text, {"x": literal}))] == [(literal,)]
+
+
+def test_bind_values_refuses_what_it_cannot_bind_safely():
+    text = "SELECT ?org WHERE { ?org <http://example.org/onco/name> ?name }"
+    refusals = {
+        "IRI": {"name": URIRef("http://example.org/x> } DROP ALL {<y")},
+        "datatype": {"name": Literal("x", datatype="http://example.org/t> } DROP ALL {<y")},
+        "blank node": {"name": BNode()},
+        "plain string": {"name": "Institut Curie"},
+        "not a SPARQL variable": {"na me": Literal("x")},
+        "does not occur": {"nmae": Literal("x")},
+    }
+    for message, bindings in refusals.items():
+        with pytest.raises(InputError, match=message):
+            bind_values(text, bindings)
+    with pytest.raises(InputError, match="WHERE"):
+        bind_values("DESCRIBE ?x", {"x": EX.curie})
+    with pytest.raises(InputError, match="full form"):
+        bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"o": Literal(1)})
+    with pytest.raises(InputError, match="does not parse"):
+        bind_values("SELECT ?x WHERE { ?x", {"x": EX.curie})
+    assert bind_values(text, {}) == text
+
+
+def test_bind_values_finds_the_where_group_past_templates_strings_and_comments():
+    text = ('# { a comment\nPREFIX ex: <http://example.org/onco/>\nCONSTRUCT { ?org ex:label "}{" }\n'
+            "WHERE { ?org ex:name ?name } # }")
+    bound = bind_values(text, {"name": Literal("Institut Curie", lang="fr")})
+    assert 'WHERE { VALUES (?name) { ("Institut Curie"@fr) } ?org ex:name ?name }' in bound
+    assert set(sample_graph().query(bound).graph) == {(EX.curie, EX.label, Literal("}{"))}
+
+
+# --- complete answers or errors -----------------------------------------------------------------------------------
+
+@servers
+def test_results_cut_at_result_set_max_rows_are_an_error(virtuoso_tiny):
+    iri = new_graph_iri()
+    big = other_graph(30)  # 60 triples, over the 20-row limit
+    assert publish(big, virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials).triples == 60
+    for text in ("SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                 "SELECT * WHERE { ?s ?p ?o } LIMIT 21"):
+        with pytest.raises(EndpointError, match="ResultSetMaxRows limit of 20"):
+            query_endpoint(virtuoso_tiny.url, text, graph=iri)
+    assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 20", graph=iri).rows) == 20
+    assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", graph=iri).rows) == 5
+
+
+class _PartialAnswer(http.server.BaseHTTPRequestHandler):
+    """Answers like Virtuoso after its time limit: HTTP 200, some rows, and X-SQL-State: S1TAT."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": [
+            {"s": {"type": "uri", "value": "http://example.org/onco/curie"}}]}}).encode()
+        self.send_response(200)
+        self.send_header("Server", "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu")
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("X-SQL-State", "S1TAT")
+        self.send_header("X-SQL-Message", "RC...: Returning incomplete results, query interrupted by result timeout.")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_partial_results_after_a_timeout_are_an_error():
+    stub = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PartialAnswer)
+    threading.Thread(target=stub.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(EndpointError, match="partial results.*S1TAT"):
+            query_endpoint(f"http://127.0.0.1:{stub.server_port}", "SELECT ?s WHERE { ?s ?p ?o }", kind="virtuoso")
+    finally:
+        stub.shutdown()
+        stub.server_close()
+
+
+def test_an_unreachable_endpoint_fails_after_bounded_retries(monkeypatch):
+    waits = []
+    monkeypatch.setattr(endpoint.time, "sleep", waits.append)
+    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    with pytest.raises(EndpointError) as caught:
+        query_endpoint(url, "ASK {}", kind="virtuoso")
+    message = str(caught.value)
+    assert "after 3 attempt(s)" in message and "connection refused" in message and url in message
+    assert "bash scripts/sparql-server.sh start virtuoso" in message
+    assert waits == [0.5, 1.0]
+    assert caught.value.exit_code == 3
+
+    waits.clear()
+    with pytest.raises(EndpointError, match="is the server running"):
+        publish(sample_graph(), url, graph=new_graph_iri(), retries=4)  # the kind probe fails first
+    assert waits == [0.5, 1.0, 2.0]
+
+
+@servers
+def test_a_bad_query_is_not_retried_and_says_what_the_server_answered(server, monkeypatch):
+    monkeypatch.setattr(endpoint.time, "sleep", lambda seconds: pytest.fail("a 4xx answer was retried"))
+    with pytest.raises(EndpointError, match="400") as caught:
+        query_endpoint(server.url, "SELECT * WHERE { ?s ?p ?o ", kind=server.kind)
+    assert server.url in str(caught.value)
+    assert "\n" not in str(caught.value)
+    with pytest.raises(InputError, match="not INSERT"):
+        query_endpoint(server.url, "INSERT DATA { <urn:a> <urn:b> <urn:c> }", kind=server.kind)
+
+
+@servers
+def test_the_script_reports_status(server):
+    done = server.script("status")
+    assert done.returncode == 0
+    assert f"{server.kind} running on {server.url}" in done.stdout
+
+
+def test_credentials_come_from_the_environment_only_when_asked():
+    env = {"ONCOGRAPH_ENDPOINT_USER": "curator", "ONCOGRAPH_ENDPOINT_PASSWORD": "pw"}
+    assert endpoint.endpoint_credentials_from_env(env) == ("curator", "pw")
+    assert endpoint.endpoint_credentials_from_env({"ONCOGRAPH_ENDPOINT_USER": ""}) == (None, None)
