@@ -1,0 +1,240 @@
+"""Who matters in the network, and how it falls apart into groups.
+
+Every measure runs on the *simple* graph (``simple_graph``): one edge per linked pair, weighted by the sum of the
+weights of the relationships between them (1 each, 0.5 for a weak co-listing). Betweenness and shortest paths count
+steps and ignore weights; PageRank and Louvain use them. Each function returns plain rows (dicts), sorted, with
+values rounded to 6 decimals so the output is the same on every run.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..errors import InputError
+
+__all__ = ["simple_graph", "centrality", "brokers", "communities", "components", "Group", "GROUPS", "group"]
+
+
+def simple_graph(G: nx.Graph) -> nx.Graph:
+    """Collapse parallel edges: one edge per pair, ``weight`` summed, ``types`` the relationship types joined."""
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes(data=True))
+    for u, v, data in G.edges(data=True):
+        if H.has_edge(u, v):
+            H[u][v]["weight"] += data.get("weight", 1.0)
+            H[u][v]["_types"].add(data.get("relationship_type", ""))
+        else:
+            H.add_edge(u, v, weight=data.get("weight", 1.0), _types={data.get("relationship_type", "")})
+    for _, _, data in H.edges(data=True):
+        data["types"] = ", ".join(sorted(data.pop("_types")))
+    return H
+
+
+def _node_row(G: nx.Graph, key: str) -> dict:
+    data = G.nodes[key]
+    return {"key": key, "label": data.get("label", key), "acronym": data.get("acronym", ""),
+            "kind": data.get("kind", "")}
+
+
+def centrality(G: nx.Graph, *, by: str = "degree", top: int | None = None, betweenness_sample: int | None = None,
+               seed: int = 0) -> list[dict]:
+    """Degree, betweenness and PageRank of every node, best first by ``by``.
+
+    ``ties``: distinct neighbours; ``relationships``: edges, parallel ones counted; ``degree``: ties / (n - 1);
+    ``betweenness``: share of shortest paths between other pairs passing through the node (normalised; with
+    ``betweenness_sample=k``, estimated from k random sources, for large graphs); ``pagerank``: weighted PageRank
+    (damping 0.85). Ties in the ranking are broken by label.
+    """
+    measures = ("degree", "betweenness", "pagerank", "ties", "relationships")
+    if by not in measures:
+        raise InputError(f"cannot rank by {by!r}; choose one of {', '.join(measures)}")
+    H = simple_graph(G)
+    degree = nx.degree_centrality(H) if len(H) > 1 else dict.fromkeys(H, 0.0)
+    k = betweenness_sample if betweenness_sample and betweenness_sample < len(H) else None
+    betweenness = nx.betweenness_centrality(H, k=k, seed=seed, normalized=True)
+    pagerank = nx.pagerank(H, weight="weight") if H.number_of_edges() else dict.fromkeys(H, 1 / max(len(H), 1))
+    rows = []
+    for key in H:
+        rows.append({**_node_row(G, key), "ties": H.degree(key), "relationships": G.degree(key),
+                     "degree": round(degree[key], 6), "betweenness": round(betweenness[key], 6),
+                     "pagerank": round(pagerank[key], 6)})
+    rows.sort(key=lambda r: (-r[by], r["label"], r["key"]))
+    for i, row in enumerate(rows, 1):
+        row["rank"] = i
+    rows = [{"rank": r.pop("rank"), **r} for r in rows]
+    return rows[:top] if top else rows
+
+
+# -- brokers ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    """A set of nodes defined by kind: every node whose kinds include ``kind`` or a narrower kind."""
+
+    name: str
+    label: str
+    kind: str  # a concept id of the kinds scheme
+
+
+GROUPS = {
+    "patient": Group("patient", "patient organisations", "patient-organisation"),
+    "professional": Group("professional", "professional societies", "professional-society"),
+    "company": Group("company", "companies", "company"),
+}
+
+#: The pairs ``brokers`` looks at unless told otherwise.
+DEFAULT_BETWEEN = (("patient", "professional"), ("patient", "company"))
+
+
+def group(name: str) -> Group:
+    """A named group (patient, professional, company) or any kind id (``research-organisation``)."""
+    if name in GROUPS:
+        return GROUPS[name]
+    if name and all(ch.isalnum() or ch == "-" for ch in name):
+        return Group(name, name.replace("-", " "), name)
+    raise InputError(f"group {name!r} is not known; use {', '.join(GROUPS)} or a kind id such as research-network")
+
+
+def members(G: nx.Graph, grp: Group) -> list[str]:
+    return sorted(n for n, kinds in G.nodes(data="all_kind_ids") if kinds and grp.kind in kinds)
+
+
+def brokers(G: nx.Graph, *, between=DEFAULT_BETWEEN, top: int | None = None, sample: int | None = None,
+            seed: int = 0) -> list[dict]:
+    """Organisations that lie between two groups, e.g. between patient organisations and professional societies.
+
+    Definition (group-to-group betweenness): for groups A and B, a node v's brokerage is the sum, over every
+    unordered pair {a, b} with a in A, b in B, a != b, both different from v and connected, of the share of the
+    shortest a–b paths that pass through v. ``share`` divides that by the number of connected A–B pairs: the
+    fraction of the A–B connections that v brokers. A node brokers whether or not it belongs to A or B itself;
+    ``groups`` says which it belongs to (a broker in neither is a liaison). ``a_neighbours`` / ``b_neighbours``
+    count its direct ties into each group. Rows are sorted by total brokerage; nodes brokering nothing are left out.
+
+    ``between``: pairs of group names (see ``group``). ``sample``: estimate from that many random sources per pair
+    (for large graphs).
+    """
+    H = simple_graph(G)
+    pairs = [(group(a), group(b)) for a, b in between]
+    if not pairs:
+        raise InputError("brokers needs at least one pair of groups, such as patient:professional")
+    score: dict[str, dict[str, float]] = {}
+    share: dict[str, dict[str, float]] = {}
+    groups = {g.name: g for pair in pairs for g in pair}
+    in_group = {name: set(members(G, g)) for name, g in groups.items()}
+    for name, nodes in in_group.items():
+        if not nodes:
+            raise InputError(f"no node of this projection is in the group {name!r} (kind {groups[name].kind} "
+                             "or narrower)")
+    for ga, gb in pairs:
+        col = f"{ga.name}-{gb.name}"
+        raw, connected = _group_betweenness(H, sorted(in_group[ga.name]), sorted(in_group[gb.name]),
+                                            sample=sample, seed=seed)
+        for v, value in raw.items():
+            if value > 0:
+                score.setdefault(v, {})[col] = round(value, 6)
+                share.setdefault(v, {})[col] = round(value / connected, 6) if connected else 0.0
+    rows = []
+    for v in score:
+        own = [name for name, nodes in in_group.items() if v in nodes]
+        row = {**_node_row(G, v), "groups": ", ".join(own) or "liaison (in neither group)"}
+        for ga, gb in pairs:
+            col = f"{ga.name}-{gb.name}"
+            row[f"{col} score"] = score[v].get(col, 0.0)
+            row[f"{col} share"] = share[v].get(col, 0.0)
+        for name, nodes in in_group.items():
+            row[f"{name} neighbours"] = len(set(H[v]) & nodes)
+        row["total score"] = round(sum(score[v].values()), 6)
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["total score"], r["label"], r["key"]))
+    rows = [{"rank": i, **r} for i, r in enumerate(rows, 1)]
+    return rows[:top] if top else rows
+
+
+def _group_betweenness(H: nx.Graph, A: list[str], B: list[str], *, sample: int | None,
+                       seed: int) -> tuple[dict[str, float], int]:
+    """Brandes' accumulation from each source in A towards targets in B, each unordered pair counted once."""
+    in_a, in_b = set(A), set(B)
+    sources = A
+    if sample and sample < len(A):
+        sources = sorted(random.Random(seed).sample(A, sample))
+    scale = len(A) / len(sources)
+    result = dict.fromkeys(H, 0.0)
+    order = {n: i for i, n in enumerate(A)}
+    connected = 0
+    for s in sources:
+        # targets: B without s, and without any t already counted as a source paired with s
+        targets = {t for t in in_b if t != s and not (t in in_a and s in in_b and order[t] < order[s])}
+        stack, preds, sigma, dist = [], {s: []}, {s: 1.0}, {s: 0}
+        queue = [s]
+        for v in queue:  # breadth-first; the list grows while it is read
+            stack.append(v)
+            for w in H[v]:
+                if w not in dist:
+                    dist[w] = dist[v] + 1
+                    sigma[w] = 0.0
+                    preds[w] = []
+                    queue.append(w)
+                if dist[w] == dist[v] + 1:
+                    sigma[w] += sigma[v]
+                    preds[w].append(v)
+        connected += sum(1 for t in targets if t in dist)
+        delta = dict.fromkeys(stack, 0.0)
+        while stack:
+            w = stack.pop()
+            coeff = ((delta[w] + 1.0) if w in targets else delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:  # delta[w] counts paths through w; the +1 for paths ending at w went to its predecessors
+                result[w] += delta[w]
+    return {v: x * scale for v, x in result.items()}, round(connected * scale)
+
+
+# -- communities and components -----------------------------------------------------------------------------------
+def _summary(G: nx.Graph, H: nx.Graph, nodes: list[str], rank: dict[str, float], top: int) -> dict:
+    """Who is in a group of nodes: the best connected first (ties, then PageRank), the commonest kinds and diseases."""
+    ordered = sorted(nodes, key=lambda n: (-H.degree(n), -rank.get(n, 0.0), G.nodes[n].get("label", n), n))
+    kinds = Counter(G.nodes[n].get("kind", "") for n in nodes)
+    diseases = Counter(d for n in nodes for d in (G.nodes[n].get("disease_areas") or ()))
+    top_members = [G.nodes[n].get("short_label", n) for n in ordered[:top]]
+    common_kinds = [f"{k} ({c})" for k, c in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[:3] if k]
+    common_diseases = [f"{d} ({c})" for d, c in sorted(diseases.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+    description = f"{len(nodes)} around {', '.join(top_members[:3])}"
+    if common_kinds:
+        description += f"; commonest kind: {common_kinds[0]}"
+    if common_diseases:
+        description += f"; commonest disease area: {common_diseases[0]}"
+    return {
+        "size": len(nodes),
+        "top_members": ", ".join(top_members),
+        "kinds": ", ".join(common_kinds),
+        "disease_areas": ", ".join(common_diseases),
+        "description": description,
+        "members": ", ".join(G.nodes[n].get("short_label", n) for n in ordered),
+        "keys": ", ".join(ordered),
+    }
+
+
+def communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, top: int = 5,
+                min_size: int = 2) -> list[dict]:
+    """Louvain communities (weighted, fixed seed: the same split every run), largest first, each described.
+
+    Communities smaller than ``min_size`` (by default the isolated nodes) are left out; ``components`` lists
+    them. Members are ordered by ties, then PageRank; ``kinds`` and ``disease_areas`` give the three commonest, with
+    counts.
+    """
+    H = simple_graph(G)
+    found = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
+    rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {}
+    groups = sorted((sorted(c) for c in found if len(c) >= min_size), key=lambda c: (-len(c), c[0]))
+    return [{"community": i, **_summary(G, H, c, rank, top)} for i, c in enumerate(groups, 1)]
+
+
+def components(G: nx.Graph, *, top: int = 5) -> list[dict]:
+    """Connected components, largest first; an isolated node is a component of one."""
+    H = simple_graph(G)
+    rank = nx.pagerank(H, weight="weight") if H.number_of_edges() else {}
+    comps = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c[0]))
+    return [{"component": i, **_summary(G, H, c, rank, top)} for i, c in enumerate(comps, 1)]

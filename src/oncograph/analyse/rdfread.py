@@ -1,0 +1,76 @@
+"""Reading the RDF for the projection: a few index scans into plain dictionaries of strings.
+
+Why plain strings: rdflib terms compare in Python (``Identifier.__eq__``), which dominated the projection's time on a
+large graph; ``str`` keys hash and compare in C. Why per-predicate scans: each uses the store's predicate index and
+touches only the triples the projection needs (descriptions, for example, are never read), and nothing is asked per
+node. The same reader takes an rdflib ``Graph`` or a pyoxigraph ``Store`` (union of its graphs).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+RDF_TYPE = str(RDF.type)
+
+
+class Triples:
+    """Predicate -> subject -> values (IRIs or literal lexical forms, as ``str``), and class -> instances.
+
+    A predicate is scanned the first time it is asked for, so predicates a projection never needs cost nothing.
+    """
+
+    def __init__(self, source, classes: Iterable[str]):
+        self.source = source
+        self.by_predicate: dict[str, dict[str, list[str]]] = {}
+        self.instances: dict[str, list[str]] = {}
+        self.types: dict[str, set[str]] = defaultdict(set)
+        for c in dict.fromkeys(classes):
+            members = sorted({s for s, _ in _scan(source, RDF_TYPE, c)})
+            self.instances[c] = members
+            for s in members:
+                self.types[s].add(c)
+
+    def _load(self, p: str) -> dict[str, list[str]]:
+        table: dict[str, list[str]] = defaultdict(list)
+        for s, o in _scan(self.source, p):
+            table[s].append(o)
+        self.by_predicate[p] = table = dict(table)
+        return table
+
+    def get(self, s: str, p: str) -> list[str]:
+        table = self.by_predicate.get(p)
+        if table is None:
+            table = self._load(p)
+        return table.get(s, [])
+
+    def one(self, s: str, p: str) -> str:
+        """The smallest value (so a second value never changes the result from run to run), or ""."""
+        values = self.get(s, p)
+        return min(values) if values else ""
+
+    def of_type(self, cls: str) -> list[str]:
+        return self.instances.get(cls, [])
+
+
+def _scan(source, p: str, o: str | None = None) -> Iterator[tuple[str, str]]:
+    if isinstance(source, Graph):
+        obj = URIRef(o) if o is not None else None
+        for s, _, value in source.triples((None, URIRef(p), obj)):
+            yield str(s), str(value)
+        return
+    if hasattr(source, "quads_for_pattern"):  # pyoxigraph.Store: the union of all its graphs, without repeats
+        import pyoxigraph
+
+        seen = set()
+        obj = pyoxigraph.NamedNode(o) if o is not None else None
+        for q in source.quads_for_pattern(None, pyoxigraph.NamedNode(p), obj, None):
+            pair = (q.subject.value, q.object.value)
+            if pair not in seen:
+                seen.add(pair)
+                yield pair
+        return
+    raise TypeError(f"cannot read triples from {type(source).__name__}; pass an rdflib Graph or a pyoxigraph Store")

@@ -1,0 +1,161 @@
+"""query, sparql, publish: the named query library, ad-hoc SPARQL, and loading the graph into a SPARQL server."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..endpoint import PASSWORD_ENV, USER_ENV
+from ..query import DEFAULT_GRAPH_IRI, Format
+
+FORMATS = [f.value for f in Format]
+FORMAT_HELP = ("table (default), csv, tsv or json for SELECT and ASK results; turtle (default), json-ld or nt for"
+               " CONSTRUCT and DESCRIBE results.")
+
+
+def endpoint_options(command):
+    """--endpoint, --graph, --user, --password: the same four on every command that talks to a server."""
+    command = click.option("--password", envvar=PASSWORD_ENV, show_envvar=True, default=None,
+                           help="Password for the endpoint (Virtuoso: HTTP Digest).")(command)
+    command = click.option("--user", envvar=USER_ENV, show_envvar=True, default=None,
+                           help="User name for the endpoint (Virtuoso needs one to publish).")(command)
+    command = click.option("--graph", "graph_iri", metavar="IRI", default=None,
+                           help=f"Named graph on the endpoint [default: {DEFAULT_GRAPH_IRI}].")(command)
+    return command
+
+
+def _local_graph(data_dir: Path | None, endpoint: str | None):
+    if data_dir is None:
+        return None  # the library builds data/ once per process
+    if endpoint is not None:
+        from ..errors import InputError
+
+        raise InputError("--data builds a local graph; it cannot be combined with --endpoint")
+    from ..build import build
+
+    return build(data_dir).graph()
+
+
+def _graph_iri(graph_iri: str | None, endpoint: str | None) -> str | None:
+    """The --graph value, refused without --endpoint (the library defaults it to DEFAULT_GRAPH_IRI)."""
+    if graph_iri is not None and endpoint is None:
+        from ..errors import InputError
+
+        raise InputError("--graph names a graph on a SPARQL server: give --endpoint URL too")
+    return graph_iri
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import InputError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param takes NAME=VALUE, got {pair!r}; for example --param org=orgs:esmo")
+        if key.strip() in params:
+            raise InputError(f"--param {key.strip()} is given twice")
+        params[key.strip()] = value
+    return params
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (repeatable). IRIs may be prefixed names such as orgs:esmo.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help=FORMAT_HELP)
+@click.option("--list", "list_all", is_flag=True, help="List the named queries and the question each answers.")
+@click.option("--show", is_flag=True, help="Explain the query (parameters, columns) and print its SPARQL; run nothing.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of curated YAML to query (default: the project's data/).")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on this SPARQL server (its base URL, e.g. http://127.0.0.1:8890) instead of locally.")
+@endpoint_options
+def query_cmd(name, params, fmt, list_all, show, data_dir, endpoint, graph_iri, user, password):
+    """Run the named query NAME from queries/ on the graph built from data/, or on a SPARQL server.
+
+    \b
+    oncograph query --list
+    oncograph query partners-of --param org=orgs:who
+    oncograph query relationships-as-of -p date=2024-06-30 --format csv
+    oncograph query paths-between -p from=orgs:esmo -p to=orgs:iarc --endpoint http://127.0.0.1:8890
+    """
+    from ..errors import InputError
+    from ..query import describe_query, format_result, list_queries, load_query, run_query
+
+    if list_all:
+        if name or params or show:
+            raise InputError("--list takes no NAME, --param or --show")
+        queries = list_queries()
+        width = max(len(q.name) for q in queries)
+        for q in queries:
+            click.echo(f"{q.name:<{width}}  {q.question}")
+        return
+    if not name:
+        raise InputError("give the NAME of a query, or --list to see them all")
+    query = load_query(name)
+    if show:
+        click.echo(describe_query(query), nl=False)
+        return
+    result = run_query(query, _parse_params(params), graph=_local_graph(data_dir, endpoint), endpoint=endpoint,
+                       graph_iri=_graph_iri(graph_iri, endpoint), user=user, password=password)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@click.command("sparql")
+@click.argument("file", type=click.Path(path_type=Path, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help=FORMAT_HELP)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of curated YAML to query (default: the project's data/).")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on this SPARQL server (its base URL, e.g. http://127.0.0.1:7878) instead of locally.")
+@endpoint_options
+def sparql_cmd(file, fmt, data_dir, endpoint, graph_iri, user, password):
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) from FILE, or from standard input with '-'.
+
+    A syntax error is reported with its line and column (exit 2); updates are refused.
+
+    \b
+    echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | oncograph sparql -
+    oncograph sparql my-query.rq --format json-ld
+    """
+    from ..errors import InputError
+    from ..query import format_result, run_sparql
+
+    if str(file) == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            text, source = file.read_text(encoding="utf-8"), str(file)
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file; give a file of SPARQL, or '-' to read standard input") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{file}: cannot read it: {exc}") from None
+    if not text.strip():
+        raise InputError(f"{source}: no query in it")
+    result = run_sparql(text, graph=_local_graph(data_dir, endpoint), endpoint=endpoint,
+                        graph_iri=_graph_iri(graph_iri, endpoint), user=user, password=password, source=source)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@click.command("publish")
+@click.option("--endpoint", metavar="URL", required=True,
+              help="The SPARQL server's base URL, e.g. http://127.0.0.1:8890 (Virtuoso) or http://127.0.0.1:7878"
+                   " (Oxigraph).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder of curated YAML to build (default: the project's data/).")
+@endpoint_options
+def publish_cmd(endpoint, data_dir, graph_iri, user, password):
+    """Load the graph built from data/ into a SPARQL 1.1 server, replacing the named graph as a whole.
+
+    The upload goes through the Graph Store Protocol into a staging graph whose triple count is checked before
+    it replaces the named graph; a publish that fails leaves the previous graph in place (exit 3).
+    """
+    from ..build import build
+    from ..endpoint import publish
+
+    graph = build(data_dir).graph()
+    report = publish(graph, endpoint, graph=graph_iri or DEFAULT_GRAPH_IRI, user=user, password=password)
+    click.echo(f"{report}; checked: the graph holds {report.triples} triples")

@@ -1,0 +1,71 @@
+"""Where the explorer's graph comes from: the curated data built at start, a release file, or a SPARQL endpoint.
+
+The pages need the whole graph at hand (the search index, the network projection), and the curated graph is small,
+so each source ends up as an rdflib ``Dataset`` in memory. From an endpoint that is a copy of one named graph taken
+at start (one CONSTRUCT); user queries still go to the endpoint itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from ..errors import InputError
+
+#: File extension -> rdflib parser, for ``--graph FILE``.
+GRAPH_FILE_FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld",
+                      ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
+
+
+@dataclass
+class Loaded:
+    """A dataset, its union graph, and a line saying where it came from (shown in the page footer)."""
+
+    dataset: Dataset
+    graph: Graph
+    origin: str
+
+
+def load_from_data(data_dir: Path | str | None = None) -> Loaded:
+    """Build the curated YAML in ``data_dir`` (default: the project's ``data/``)."""
+    from ..build import build
+
+    built = build(data_dir)
+    return Loaded(built.dataset, built.graph(), f"built from {data_dir or 'data/'} at start")
+
+
+def load_from_file(path: Path | str) -> Loaded:
+    """Read a release file; TriG and N-Quads keep their named graphs (one per source document)."""
+    from ..build import union_graph
+
+    path = Path(path)
+    fmt = GRAPH_FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}; use one of "
+                         + ", ".join(sorted(GRAPH_FILE_FORMATS)))
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; pass a release file such as dist/oncograph.trig")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format=fmt)
+    except Exception as exc:  # rdflib's parsers raise many types; the message names the problem
+        raise InputError(f"{path}: cannot be read as {fmt}: {exc}") from None
+    return Loaded(dataset, union_graph(dataset), f"read from {path}")
+
+
+def load_from_endpoint(endpoint: str, *, graph_iri: str | None = None, timeout_s: float = 60.0) -> Loaded:
+    """Copy the named graph ``graph_iri`` (default: where ``oncograph publish`` puts the graph) of a SPARQL server
+    into memory, for the pages."""
+    from ..build import union_graph
+    from ..endpoint import query_endpoint
+    from ..query import DEFAULT_GRAPH_IRI
+
+    graph_iri = graph_iri or DEFAULT_GRAPH_IRI
+    copy = query_endpoint(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph=graph_iri, timeout=timeout_s)
+    dataset = Dataset()
+    target = dataset.graph(graph_iri)
+    for t in copy:
+        target.add(t)
+    return Loaded(dataset, union_graph(dataset), f"a copy of <{graph_iri}> on {endpoint}, taken at start")

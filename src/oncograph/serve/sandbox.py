@@ -1,0 +1,457 @@
+"""Run untrusted SPARQL where it cannot do harm: read-only, inside the graph, with a time limit and a row cap.
+
+Every query typed into the console or sent to ``/sparql`` is parsed and its algebra inspected before it runs:
+SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...), SERVICE and FROM / FROM NAMED naming a graph outside the dataset
+are refused with a message that says why. The check does not look at the query text, only at what rdflib parsed.
+
+Queries then run in worker processes, because rdflib evaluates SPARQL in pure Python and a thread running it cannot
+be stopped: a worker that overruns the time limit is killed and replaced, and the caller is told. Each worker also
+has no network (a Python audit hook refuses sockets and subprocesses, rdflib's graph loading is off) and a memory
+ceiling. Results are cut at a row cap, and the cut is reported in ``Answer.truncated``.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Dataset
+
+from ..errors import InputError, OncographError
+from .lru import LRU
+
+__all__ = [
+    "Answer", "Limits", "QueryBusy", "QueryFailed", "QueryPool", "QueryRefused", "QuerySyntaxError", "QueryTimeout",
+    "inspect_query",
+]
+
+
+# --- errors: each carries the HTTP status the explorer answers with -----------------------------------------------
+
+class QuerySyntaxError(InputError):
+    """The text is not a SPARQL query rdflib can parse."""
+
+    http_status = 400
+
+
+class QueryRefused(InputError):
+    """The query would change data or reach outside the graph."""
+
+    http_status = 403
+
+
+class QueryTimeout(OncographError):
+    """The query ran past the time limit and was stopped."""
+
+    http_status = 503
+
+
+class QueryBusy(OncographError):
+    """Every query worker stayed busy for longer than the time limit."""
+
+    http_status = 503
+
+
+class QueryFailed(OncographError):
+    """The query could not be evaluated (an engine error, or the worker ran out of memory)."""
+
+    http_status = 500
+
+
+_ERRORS = {cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, QueryTimeout, QueryBusy, QueryFailed,
+                                         InputError)}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may use. ``max_rows`` caps result rows (or triples, for CONSTRUCT and DESCRIBE)."""
+
+    timeout_s: float = 10.0
+    max_rows: int = 10_000
+    max_query_chars: int = 100_000
+    memory_mb: int = 2048
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass
+class Answer:
+    """A query's result as plain data that crosses process boundaries: rdflib terms, no live objects.
+
+    ``form`` is SELECT, ASK, CONSTRUCT or DESCRIBE; ``truncated`` says the result had more rows than the cap.
+    """
+
+    form: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple] = field(default_factory=list)
+    truncated: bool = False
+    max_rows: int = 0
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.triples) if self.form in ("CONSTRUCT", "DESCRIBE") else len(self.rows)
+
+
+# --- inspection ----------------------------------------------------------------------------------------------------
+
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+_UPDATE_NAMES = {
+    "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
+    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "DELETE/INSERT",
+}
+
+
+def inspect_query(text: str, *, known_graphs: frozenset[str] = frozenset(), max_chars: int = 100_000):
+    """Parse ``text`` and check it is a read-only query over this dataset; return ``(prepared query, form)``.
+
+    Raises QuerySyntaxError for text that does not parse and QueryRefused for updates, SERVICE, and FROM / FROM
+    NAMED naming a graph that is not one of ``known_graphs`` (rdflib would otherwise fetch it from the web).
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if not text or not text.strip():
+        raise QuerySyntaxError("the query is empty; write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if len(text) > max_chars:
+        raise QuerySyntaxError(f"the query is {len(text):,} characters long; the limit is {max_chars:,}")
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(text)
+        except ParseException:
+            raise QuerySyntaxError(f"the query does not parse at line {exc.lineno}, column {exc.col}: "
+                                   f"{exc.msg}") from None
+        ops = sorted({_UPDATE_NAMES.get(getattr(r, "name", ""), getattr(r, "name", "update")) for r in update.request})
+        raise QueryRefused(f"SPARQL Update ({', '.join(ops) or 'empty update'}) is refused: the explorer and its "
+                           "endpoint are read-only; use the build (oncograph build) to change the graph") from None
+    except RecursionError:
+        raise QuerySyntaxError("the query is nested too deeply to parse") from None
+    try:
+        query = translateQuery(parsed)
+    except Exception as exc:  # rdflib raises plain Exceptions for semantic errors (e.g. a bad GROUP BY)
+        raise QuerySyntaxError(f"the query is not valid SPARQL: {exc}") from None
+    for part in _walk(query.algebra):
+        if part.name == "ServiceGraphPattern":
+            raise QueryRefused(f"SERVICE <{part.term}> is refused: queries here run on this graph only and "
+                               "never call other endpoints")
+    for clause in query.algebra.datasetClause or ():  # attribute access: CompValue.get returns the key if absent
+        iri = clause.default or clause.named
+        if str(iri) not in known_graphs:
+            word = "FROM NAMED" if clause.named else "FROM"
+            raise QueryRefused(f"{word} <{iri}> is refused: it is not a graph of this dataset, and queries never "
+                               "load data from elsewhere; use GRAPH ?g { ... } to see the named graphs there are")
+    return query, _FORMS[query.algebra.name]
+
+
+def _walk(node):
+    """Every algebra node, including those inside expressions (FILTER EXISTS) and sub-queries."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, CompValue):
+            yield x
+            stack.extend(x.values())
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+
+
+# --- evaluation (runs inside a worker) -------------------------------------------------------------------------------
+
+def _evaluate(dataset: Dataset, text: str, known: frozenset[str], limits: Limits, prepared: LRU | None = None
+              ) -> Answer:
+    t0 = time.perf_counter()
+    if prepared is None:
+        query, form = inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars)
+    else:  # parsing costs more than evaluating most queries here: keep the parsed form of recent texts
+        query, form = prepared.get(text, lambda: inspect_query(text, known_graphs=known,
+                                                                 max_chars=limits.max_query_chars))
+    result = dataset.query(query)
+    answer = _answer_from(form, result, limits.max_rows)
+    answer.seconds = time.perf_counter() - t0
+    return answer
+
+
+def _answer_from(form: str, result, max_rows: int) -> Answer:
+    answer = Answer(form=form, max_rows=max_rows)
+    if form == "ASK":
+        answer.boolean = bool(result.askAnswer)
+    elif form == "SELECT":
+        answer.vars = [str(v) for v in result.vars]
+        for row in result:  # lazy: a cross product stops at the cap instead of being built whole
+            if len(answer.rows) == max_rows:
+                answer.truncated = True
+                break
+            answer.rows.append(tuple(row))
+    else:
+        triples = sorted(result.graph, key=lambda t: tuple(x.n3() for x in t))
+        answer.truncated = len(triples) > max_rows
+        answer.triples = triples[:max_rows]
+    return answer
+
+
+def _bind(query, params: dict[str, str], bound: LRU) -> str:
+    """A named query's text with ``params`` bound (``oncograph.query``); that parses the query twice, so it is done
+    here, in a worker, rather than in the server's threads, and kept for the next time."""
+    from ..query import bind_params, bind_values
+
+    key = (query.name, query.text, tuple(sorted(params.items())))
+    return bound.get(key, lambda: bind_values(query.text, bind_params(query, params)))
+
+
+_DENIED_EVENTS = frozenset({
+    "socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.bind",
+    "urllib.Request", "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+    "os.forkpty", "ctypes.dlopen",
+})
+
+
+def _deny_outside(event: str, args: Any) -> None:
+    if event in _DENIED_EVENTS:
+        raise PermissionError(f"{event} is not allowed while evaluating a query (queries stay inside the graph)")
+
+
+def _lock_down(limits: Limits) -> None:
+    """Cut the worker off from the outside world. Done in the worker process only, never in the server."""
+    import rdflib.plugins.sparql
+
+    # FROM is already limited to this dataset's graphs by inspect_query; this keeps rdflib from fetching anyway.
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    if limits.memory_mb:
+        try:
+            import resource
+
+            ceiling = limits.memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        except (ImportError, ValueError, OSError):  # not on this platform: the time limit still applies
+            pass
+    sys.addaudithook(_deny_outside)  # cannot be removed: the worker never reaches the network again
+
+
+def _worker_entry() -> None:
+    """Entry point of a worker process (``python -c``): talk to the server over the socket named in argv."""
+    import os
+    from multiprocessing.connection import Connection
+
+    conn = Connection(int(sys.argv[1]))
+    os.dup2(2, 1)  # stray prints go to stderr, never into the server's pipe
+    _serve_jobs(conn)
+
+
+def _serve_jobs(conn) -> None:
+    """A worker's life: load the graph, lock down, then answer jobs until the pipe closes."""
+    nquads, known, limits = conn.recv()
+    dataset = Dataset(default_union=True)
+    if nquads:
+        dataset.parse(data=nquads, format="nquads")
+    from .. import query as _named_queries  # noqa: F401 - imported before the lock-down, used by "named" jobs
+
+    _evaluate(dataset, "ASK { ?s ?p ?o }", known, limits)  # warm up the parser before the lock-down
+    _lock_down(limits)
+    prepared, bound = LRU(256), LRU(256)
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if job[0] == "sparql":
+                reply = ("ok", _evaluate(dataset, job[1], known, limits, prepared))
+            elif job[0] == "inspect":
+                reply = ("ok", inspect_query(job[1], known_graphs=known, max_chars=limits.max_query_chars)[1])
+            elif job[0] == "named":
+                text = _bind(job[1], job[2], bound)
+                reply = ("ok", (_evaluate(dataset, text, known, limits, prepared), text))
+            elif job[0] == "bind":
+                text = _bind(job[1], job[2], bound)
+                reply = ("ok", (text, inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars)[1]))
+            else:
+                reply = ("error", "QueryFailed", f"unknown job {job[0]!r}")
+        except OncographError as exc:
+            kind = type(exc).__name__ if type(exc).__name__ in _ERRORS else (
+                "InputError" if isinstance(exc, InputError) else "QueryFailed")
+            reply = ("error", kind, str(exc))
+        except MemoryError:
+            reply = ("error", "QueryFailed", f"the query needed more than the {limits.memory_mb} MB of memory a "
+                                             "query may use; narrow it down or add LIMIT")
+        except RecursionError:
+            reply = ("error", "QueryFailed", "the query is nested too deeply to evaluate")
+        except Exception as exc:  # an engine error in rdflib: report it, keep the worker
+            reply = ("error", "QueryFailed", f"the query failed in the engine: {type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("error", "QueryFailed", "the result is too large to send back; add LIMIT"))
+
+
+# --- the pool (runs in the server) -----------------------------------------------------------------------------------
+
+class _Worker:
+    """One worker process, started with ``python -c`` (not multiprocessing's spawn, which re-runs the caller's
+    ``__main__`` and so breaks scripts without a main guard), talking over a socket pair."""
+
+    def __init__(self, nquads: bytes, known: frozenset[str], limits: Limits):
+        import socket
+        import subprocess
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from oncograph.serve.sandbox import _worker_entry; _worker_entry()",
+             str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
+        self.conn.send((nquads, known, limits))
+
+    def wait_ready(self, timeout: float) -> bool:
+        try:
+            return self.conn.poll(timeout) and self.conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except Exception:  # noqa: BLE001 - a zombie is reaped by the OS when the server exits
+            pass
+        self.conn.close()
+
+
+class QueryPool:
+    """A few worker processes holding a copy of the dataset; ``run`` hands a job to an idle one.
+
+    A job that outlives the time limit gets its worker killed (a replacement starts in the background) and raises
+    QueryTimeout. With ``dataset=None`` the workers only inspect queries (for a remote endpoint).
+    """
+
+    #: How much longer than the time limit a query may wait for a free worker (a replacement starts in ~2 s).
+    RESPAWN_ALLOWANCE_S = 30.0
+
+    def __init__(self, dataset: Dataset | None, *, limits: Limits = DEFAULT_LIMITS, size: int = 2,
+                 start_timeout_s: float = 120.0):
+        from ..export import Format, serialize_dataset
+
+        self.limits = limits
+        self.size = max(1, size)
+        graphs = dataset.graphs() if dataset is not None else ()
+        self.known_graphs = frozenset(str(g.identifier) for g in graphs)
+        self._nquads = serialize_dataset(dataset, Format.NQUADS) if dataset is not None else b""
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._start_timeout_s = start_timeout_s
+        self.killed = 0  # workers stopped for overrunning the limit (for tests and the status line)
+
+    def start(self) -> QueryPool:
+        workers = [self._spawn() for _ in range(self.size)]
+        for w in workers:
+            self._make_idle(w)
+        return self
+
+    def _spawn(self) -> _Worker:
+        w = _Worker(self._nquads, self.known_graphs, self.limits)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _make_idle(self, w: _Worker) -> None:
+        if not w.wait_ready(self._start_timeout_s):
+            self._discard(w)
+            raise QueryFailed("a query worker failed to start; run the server again and see the log")
+        self._idle.put(w)
+
+    def _discard(self, w: _Worker) -> None:
+        with self._lock:
+            self._all.discard(w)
+        w.stop()
+
+    def _replace(self, w: _Worker) -> None:
+        self._discard(w)
+        if self._closed:
+            return
+
+        def respawn():
+            try:
+                self._make_idle(self._spawn())
+            except QueryFailed:
+                pass
+
+        threading.Thread(target=respawn, name="oncograph-query-respawn", daemon=True).start()
+
+    def sparql(self, text: str) -> Answer:
+        """Inspect and evaluate ``text`` under the limits."""
+        if len(text) > self.limits.max_query_chars:  # do not even ship it to a worker
+            raise QuerySyntaxError(f"the query is {len(text):,} characters long; the limit is "
+                                   f"{self.limits.max_query_chars:,}")
+        return self._run(("sparql", text))
+
+    def inspect(self, text: str) -> str:
+        """Check ``text`` is an allowed query and return its form, without running it."""
+        return self._run(("inspect", text))
+
+    def named(self, query, params: dict[str, str]) -> tuple[Answer, str]:
+        """Bind ``params`` into a named query (an ``oncograph.query.NamedQuery``) and run it under the limits;
+        returns the answer and the SPARQL that ran."""
+        return self._run(("named", query, params))
+
+    def bind(self, query, params: dict[str, str]) -> tuple[str, str]:
+        """Bind ``params`` into a named query and check the result; returns its text and form (for an endpoint)."""
+        return self._run(("bind", query, params))
+
+    def _run(self, job: tuple):
+        limit = self.limits.timeout_s
+        wait = limit + self.RESPAWN_ALLOWANCE_S  # a worker killed for overrunning takes a moment to come back
+        try:
+            w = self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise QueryBusy(f"all {self.size} query workers stayed busy for {wait:g} s; try again shortly") from None
+        try:
+            w.conn.send(job)
+            if not w.conn.poll(limit):
+                self.killed += 1
+                self._replace(w)
+                raise QueryTimeout(f"the query was stopped after the time limit of {limit:g} s; narrow it down "
+                                   "(fewer unbound triple patterns, a LIMIT) and try again")
+            reply = w.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(w)
+            raise QueryFailed(f"the query worker stopped while running the query (it may have used more than "
+                              f"{self.limits.memory_mb} MB of memory); narrow the query down") from None
+        self._idle.put(w)
+        if reply[0] == "ok":
+            return reply[1]
+        raise _ERRORS.get(reply[1], QueryFailed)(reply[2])
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            try:
+                w.conn.close()
+            finally:
+                w.stop()
+
+    def __enter__(self) -> QueryPool:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()

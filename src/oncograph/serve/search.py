@@ -1,0 +1,266 @@
+"""Search by name, acronym or other name, forgiving of accents, case, punctuation and small misspellings.
+
+The index is built once from the graph: every named entity with all its names folded (``Société`` -> ``societe``),
+and the concepts it is classified under, broader concepts included, so that filtering by "patient organisation"
+finds patient advocacy groups too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
+
+from ..namespaces import BASE, DCT, ONCO, ORG, SCHEMA
+
+#: Entity classes the search covers, most specific first, with the word shown for each.
+ENTITY_CLASSES: tuple[tuple[URIRef, str], ...] = (
+    (ONCO.Campaign, "campaign"),
+    (ONCO.OrganisationGroup, "group of members"),
+    (ORG.OrganizationalUnit, "organisational unit"),
+    (ORG.Organization, "organisation"),
+    (ONCO.InformationResource, "information resource"),
+    (FOAF.Person, "person"),
+    (ORG.Post, "post"),
+    (SCHEMA.EventSeries, "event series"),
+    (SCHEMA.Event, "event"),
+    (ONCO.Strategy, "strategy"),
+)
+
+#: What ``best`` passes over when an organisation is wanted.
+NOT_ORGANISATIONS = frozenset({"person", "post", "event", "event series", "strategy"})
+
+#: The filters: URL parameter -> (property, concept scheme id).
+FACETS = {"kind": (ONCO.kind, "kinds"), "disease": (ONCO.diseaseArea, "diseases"),
+          "scope": (SCHEMA.areaServed, "scopes")}
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents and punctuation removed, spaces collapsed: the form names are compared in.
+
+    >>> fold("  Société Française d'Oncologie–Pédiatrique ")
+    'societe francaise d oncologie pediatrique'
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def key_of(iri: str) -> str:
+    """The path of an entity's page: its IRI without the oncograph base (``org/esmo``)."""
+    return iri[len(BASE):] if iri.startswith(BASE) else iri
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    id: str
+    label: str
+    scheme: str
+    ancestors: frozenset[str]  # IRIs of broader concepts, transitively, itself included
+
+
+@dataclass
+class Entry:
+    """One searchable entity."""
+
+    iri: str
+    key: str
+    label: str
+    what: str
+    acronyms: list[str]
+    alt_names: list[str]
+    description: str
+    concepts: dict[str, list[Concept]]  # facet -> concepts stated on the entity
+    expanded: dict[str, frozenset[str]] = field(default_factory=dict)  # facet -> concept IRIs with their ancestors
+    folded: list[tuple[str, str]] = field(default_factory=list)  # (folded name, name as written)
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    score: float
+    matched: str  # the name that matched, when it is not the preferred label
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    id: str
+    label: str
+    depth: int
+    count: int
+
+
+class SearchIndex:
+    """The searchable entities of a graph and the filter options, built once."""
+
+    def __init__(self, graph: Graph):
+        self.concepts = _concepts(graph)
+        self.by_id = {(c.scheme, c.id): c for c in self.concepts.values()}
+        self.entries: dict[str, Entry] = {}
+        for s, what in _classified(graph).items():
+            self.entries[str(s)] = self._entry(graph, s, what)
+
+    def _entry(self, graph: Graph, s: URIRef, what: str) -> Entry:
+        label = str(graph.value(s, SKOS.prefLabel) or graph.value(s, RDFS.label) or key_of(str(s)))
+        acronyms = sorted({str(a) for a in graph.objects(s, ONCO.acronym)})
+        alts = sorted({str(a) for a in graph.objects(s, SKOS.altLabel)} - {label} - set(acronyms))
+        concepts = {facet: sorted((self.concepts[str(c)] for c in graph.objects(s, prop) if str(c) in self.concepts),
+                                  key=lambda c: c.label)
+                    for facet, (prop, _) in FACETS.items()}
+        entry = Entry(iri=str(s), key=key_of(str(s)), label=label, what=what, acronyms=acronyms, alt_names=alts,
+                      description=str(graph.value(s, DCT.description) or ""), concepts=concepts)
+        entry.expanded = {facet: frozenset().union(*(c.ancestors for c in cs)) if cs else frozenset()
+                          for facet, cs in concepts.items()}
+        entry.folded = [(fold(n), n) for n in [label, *acronyms, *alts] if fold(n)]
+        return entry
+
+    def options(self, facet: str) -> list[FacetOption]:
+        """The concepts of a facet's scheme that some entity falls under, as a tree in label order, with counts."""
+        scheme = FACETS[facet][1]
+        counts: dict[str, int] = {}
+        for e in self.entries.values():
+            for iri in e.expanded[facet]:
+                counts[iri] = counts.get(iri, 0) + 1
+        used = [c for c in self.concepts.values() if c.scheme == scheme and counts.get(c.iri)]
+        children: dict[str | None, list[Concept]] = {}
+        for c in used:
+            parents = [p for p in c.ancestors if p != c.iri and p in counts]
+            direct = max(parents, key=lambda p: len(self.concepts[p].ancestors), default=None)
+            children.setdefault(direct, []).append(c)
+        out: list[FacetOption] = []
+
+        def visit(parent, depth):
+            for c in sorted(children.get(parent, []), key=lambda c: c.label.casefold()):
+                out.append(FacetOption(c.id, c.label, depth, counts[c.iri]))
+                visit(c.iri, depth + 1)
+
+        visit(None, 0)
+        return out
+
+    def concept(self, facet: str, concept_id: str) -> Concept | None:
+        return self.by_id.get((FACETS[facet][1], concept_id))
+
+    def matches(self, entry: Entry, filters: dict[str, str]) -> bool:
+        """Whether ``entry`` falls under every filter given (facet -> concept id; narrower concepts count)."""
+        for facet, concept_id in filters.items():
+            if not concept_id:
+                continue
+            concept = self.concept(facet, concept_id)
+            if concept is None or concept.iri not in entry.expanded[facet]:
+                return False
+        return True
+
+    def search(self, text: str, filters: dict[str, str] | None = None, *, limit: int = 50) -> list[Hit]:
+        """Entities whose names match ``text`` best first; all entities in label order when ``text`` is empty."""
+        filters = {k: v for k, v in (filters or {}).items() if v}
+        q = fold(text or "")
+        hits = []
+        for entry in self.entries.values():
+            if not self.matches(entry, filters):
+                continue
+            if not q:
+                hits.append(Hit(entry, 0.0, ""))
+                continue
+            best, matched = 0.0, ""
+            for folded, written in entry.folded:
+                s = _score(q, folded)
+                if s > best:
+                    best, matched = s, written
+            if best > 0:
+                hits.append(Hit(entry, best, "" if matched == entry.label else matched))
+        hits.sort(key=lambda h: (-h.score, h.entry.label.casefold(), h.entry.iri))
+        return hits[:limit]
+
+    def best(self, text: str, *, org_like: bool = True) -> Entry | None:
+        """The one entity ``text`` most likely means (an IRI, a page path, or a name), or None."""
+        text = (text or "").strip()
+        for candidate in (text, BASE + text):
+            if candidate in self.entries:
+                return self.entries[candidate]
+        hits = self.search(text, limit=10)
+        if org_like:
+            hits = [h for h in hits if h.entry.what not in NOT_ORGANISATIONS] or hits
+        return hits[0].entry if hits else None
+
+
+def _score(q: str, name: str) -> float:
+    """How well the folded query matches one folded name: 100 exact, down to 50 for a near miss; 0 for none."""
+    if name == q:
+        return 100.0
+    if name.startswith(q):
+        return 90.0
+    if f" {q} " in f" {name} ":
+        return 85.0
+    if len(q) >= 3 and q in name:
+        return 75.0
+    q_tokens, n_tokens = q.split(), name.split()
+    sims = [max((_token_similarity(t, n) for n in n_tokens), default=0.0) for t in q_tokens]
+    if sims and min(sims) >= 0.8:
+        return 60.0 + 10.0 * sum(sims) / len(sims)
+    if len(q) >= 4:
+        ratio = _ratio(q, name, 0.8)
+        if ratio:
+            return 50.0 + 10.0 * ratio
+    return 0.0
+
+
+@lru_cache(maxsize=65536)
+def _token_similarity(t: str, n: str) -> float:
+    if t == n:
+        return 1.0
+    if len(t) >= 3 and n.startswith(t):
+        return 0.95
+    if len(t) >= 4:
+        return _ratio(t, n, 0.8)
+    return 0.0
+
+
+def _ratio(a: str, b: str, cutoff: float) -> float:
+    """difflib's similarity ratio of ``a`` and ``b`` if it reaches ``cutoff``, else 0 (cheap bounds first)."""
+    if 2 * min(len(a), len(b)) / (len(a) + len(b)) < cutoff:
+        return 0.0
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    if m.real_quick_ratio() < cutoff or m.quick_ratio() < cutoff:
+        return 0.0
+    r = m.ratio()
+    return r if r >= cutoff else 0.0
+
+
+def _classified(graph: Graph) -> dict[URIRef, str]:
+    out: dict[URIRef, str] = {}
+    for cls, what in reversed(ENTITY_CLASSES):  # most specific last, so it wins
+        for s in graph.subjects(RDF.type, cls):
+            if isinstance(s, URIRef):
+                out[s] = what
+    return out
+
+
+def _concepts(graph: Graph) -> dict[str, Concept]:
+    """Every SKOS concept of the facet schemes, with its broader concepts (transitively)."""
+    schemes = {scheme for _, scheme in FACETS.values()}
+    broader: dict[str, set[str]] = {}
+    info: dict[str, tuple[str, str, str]] = {}
+    for c in graph.subjects(RDF.type, SKOS.Concept):
+        scheme_iri = graph.value(c, SKOS.inScheme)
+        scheme = str(scheme_iri).rstrip("/").rsplit("/", 1)[-1] if scheme_iri else ""
+        if scheme not in schemes:
+            continue
+        cid = str(c).rstrip("/").rsplit("/", 1)[-1]
+        info[str(c)] = (cid, str(graph.value(c, SKOS.prefLabel) or cid), scheme)
+        broader[str(c)] = {str(b) for b in graph.objects(c, SKOS.broader)}
+    out = {}
+    for iri, (cid, label, scheme) in info.items():
+        seen, todo = {iri}, [iri]
+        while todo:
+            for b in broader.get(todo.pop(), ()):
+                if b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+        out[iri] = Concept(iri, cid, label, scheme, frozenset(seen))
+    return out

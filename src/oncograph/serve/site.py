@@ -1,0 +1,213 @@
+"""Everything the explorer serves from, assembled once at start: the graph, its search index, the vocabulary
+labels, the network projections, the query workers, the named queries and the downloads.
+
+``open_site`` is the one place that decides where the graph comes from; the web layer only reads from a Site.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, OncographError
+from .loading import Loaded, load_from_data, load_from_endpoint, load_from_file
+from .lru import LRU
+from .network import Networks
+from .profile import Vocabulary
+from .sandbox import DEFAULT_LIMITS, Answer, Limits, QueryPool
+from .search import SearchIndex
+
+
+@dataclass
+class Download:
+    name: str
+    description: str
+    size: int
+    media_type: str
+
+
+#: What each release file is, for the downloads page (files not listed here are still offered).
+RELEASE_FILES = {
+    "oncograph.ttl": "The whole graph in Turtle (all named graphs merged).",
+    "oncograph.nt": "The whole graph as N-Triples, one sorted triple a line: easy to diff.",
+    "oncograph.jsonld": "The whole graph as JSON-LD.",
+    "oncograph.trig": "The dataset in TriG: one named graph per source document, plus entities, vocabulary, sources.",
+    "oncograph.nq": "The dataset as N-Quads, sorted.",
+    "ontology.ttl": "The OWL ontology: classes and properties of the model.",
+    "ontology.html": "The ontology as a readable web page.",
+    "shapes.ttl": "The SHACL shapes the graph is validated against.",
+    "void.ttl": "A VoID description of the dataset: counts, licence, formats.",
+    "context.jsonld": "The JSON-LD context for readable JSON keys.",
+}
+
+MEDIA_BY_SUFFIX = {
+    ".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+    ".trig": "application/trig", ".nq": "application/n-quads", ".html": "text/html", ".json": "application/json",
+    ".csv": "text/csv", ".md": "text/markdown", ".txt": "text/plain", ".graphml": "application/graphml+xml",
+    ".gexf": "application/gexf+xml", ".png": "image/png", ".svg": "image/svg+xml",
+}
+
+
+class Downloads:
+    """The release files: those in ``dist_dir`` when given, else generated from the served dataset on first use."""
+
+    def __init__(self, loaded: Loaded, dist_dir: Path | None):
+        self.loaded = loaded
+        self.dist_dir = Path(dist_dir) if dist_dir else None
+        self._generated: dict[str, bytes] | None = None
+        self._lock = threading.Lock()
+        if self.dist_dir is not None and not self.dist_dir.is_dir():
+            raise InputError(f"{self.dist_dir}: no such folder; run `oncograph build --out {self.dist_dir}` first "
+                             "or leave out --dist to offer files made from the served graph")
+
+    @property
+    def generated(self) -> bool:
+        return self.dist_dir is None
+
+    def _files(self) -> dict[str, bytes | Path]:
+        if self.dist_dir is not None:
+            return {p.name: p for p in sorted(self.dist_dir.iterdir())
+                    if p.is_file() and not p.name.startswith(".")}
+        with self._lock:
+            if self._generated is None:
+                self._generated = self._generate()
+            return dict(self._generated)
+
+    def _generate(self) -> dict[str, bytes]:
+        from .. import paths
+        from ..export import Format, serialize_dataset, serialize_graph
+
+        ds, g = self.loaded.dataset, self.loaded.graph
+        out = {
+            "oncograph.ttl": serialize_graph(g, Format.TURTLE),
+            "oncograph.nt": serialize_graph(g, Format.NTRIPLES),
+            "oncograph.jsonld": serialize_graph(g, Format.JSONLD),
+            "oncograph.trig": serialize_dataset(ds, Format.TRIG),
+            "oncograph.nq": serialize_dataset(ds, Format.NQUADS),
+        }
+        for name, target in (("oncograph.ttl", "ontology.ttl"), ("shapes.ttl", "shapes.ttl")):
+            path = paths.ontology_dir() / name
+            if path.is_file():
+                out[target] = path.read_bytes()
+        return out
+
+    def list(self) -> list[Download]:
+        items = []
+        for name, content in self._files().items():
+            size = content.stat().st_size if isinstance(content, Path) else len(content)
+            items.append(Download(name, RELEASE_FILES.get(name, "A release file."), size, media_type(name)))
+        order = list(RELEASE_FILES)
+        return sorted(items, key=lambda d: (order.index(d.name) if d.name in order else len(order), d.name))
+
+    def get(self, name: str) -> bytes | Path | None:
+        """The file called ``name`` (a bare file name; anything with a path in it is not found)."""
+        if "/" in name or "\\" in name or name.startswith("."):
+            return None
+        return self._files().get(name)
+
+
+def media_type(name: str) -> str:
+    return MEDIA_BY_SUFFIX.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+@dataclass
+class Site:
+    loaded: Loaded
+    index: SearchIndex
+    vocab: Vocabulary
+    networks: Networks
+    pool: QueryPool
+    limits: Limits
+    downloads: Downloads
+    queries: dict = field(default_factory=dict)  # name -> oncograph.query.NamedQuery
+    queries_problem: str = ""
+    endpoint: str | None = None
+    endpoint_graph: str | None = None
+    pages: LRU = field(default_factory=lambda: LRU(512))  # rendered entity pages: the graph never changes
+
+    @property
+    def graph(self):
+        return self.loaded.graph
+
+    def run_sparql(self, text: str) -> Answer:
+        """Run user SPARQL under the limits: in a worker on the embedded graph, or checked and sent to the endpoint."""
+        if self.endpoint is None:
+            return self.pool.sparql(text)
+        form = self.pool.inspect(text)  # refuses updates and SERVICE before anything leaves this machine
+        return _remote(self.endpoint, self.endpoint_graph, text, form, self.limits)
+
+    def run_named(self, name: str, params: dict[str, str]) -> tuple[Answer, str]:
+        """Run a named query with ``params`` (text, as typed; empty ones take their default); returns the answer
+        and the exact SPARQL that ran (parameters bound in a VALUES block)."""
+        query = self.queries[name]
+        given = {k: v.strip() for k, v in params.items() if v and v.strip()}
+        unknown = sorted(set(given) - {p.name for p in query.params})
+        if unknown:
+            raise InputError(f"query {name!r} has no parameter {', '.join(unknown)}; its parameters are "
+                             + (", ".join(p.name for p in query.params) or "none"))
+        if self.endpoint is None:
+            return self.pool.named(query, given)
+        text, form = self.pool.bind(query, given)
+        return _remote(self.endpoint, self.endpoint_graph, text, form, self.limits), text
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def _remote(endpoint: str, graph_iri: str | None, text: str, form: str, limits: Limits) -> Answer:
+    """Send a checked query to the endpoint with the time limit as its timeout; cap the rows it returns."""
+    from rdflib import Graph
+
+    from ..endpoint import query_endpoint
+    from ..query import DEFAULT_GRAPH_IRI
+
+    t0 = time.perf_counter()
+    result = query_endpoint(endpoint, text, graph=graph_iri or DEFAULT_GRAPH_IRI, timeout=limits.timeout_s,
+                            retries=1)
+    if isinstance(result, bool):
+        answer = Answer(form="ASK", boolean=result, max_rows=limits.max_rows)
+    elif isinstance(result, Graph):
+        triples = sorted(result, key=lambda t: tuple(x.n3() for x in t))
+        answer = Answer(form=form, triples=triples[:limits.max_rows], max_rows=limits.max_rows,
+                        truncated=len(triples) > limits.max_rows)
+    else:
+        rows = list(result.rows)
+        answer = Answer(form="SELECT", vars=[str(c) for c in result.columns], rows=rows[:limits.max_rows],
+                        truncated=len(rows) > limits.max_rows, max_rows=limits.max_rows)
+    answer.seconds = time.perf_counter() - t0
+    return answer
+
+
+def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, endpoint: str | None = None,
+              endpoint_graph: str | None = None, dist_dir: Path | None = None, limits: Limits = DEFAULT_LIMITS,
+              workers: int = 2) -> Site:
+    """Load the graph (from ``graph_file``, ``endpoint`` or ``data_dir``), index it, start the query workers.
+    Close the site to stop them. ``endpoint_graph`` names the graph on the endpoint (default: where
+    ``oncograph publish`` puts it)."""
+    if sum(x is not None for x in (graph_file, endpoint, data_dir)) > 1:
+        raise InputError("give one of --file, --endpoint and --data, not several")
+    if endpoint_graph is not None and endpoint is None:
+        raise InputError("--graph names a graph on a SPARQL server: give --endpoint URL too")
+    if graph_file is not None:
+        loaded = load_from_file(graph_file)
+    elif endpoint is not None:
+        loaded = load_from_endpoint(endpoint, graph_iri=endpoint_graph, timeout_s=max(limits.timeout_s, 60.0))
+    else:
+        loaded = load_from_data(data_dir)
+    if len(loaded.graph) == 0:
+        raise InputError(f"the graph {loaded.origin} is empty; nothing to explore")
+    index = SearchIndex(loaded.graph)
+    downloads = Downloads(loaded, dist_dir)
+    queries, problem = {}, ""
+    try:
+        from ..query import list_queries
+
+        queries = {q.name: q for q in list_queries()}
+    except (ImportError, OncographError) as exc:
+        problem = f"the named queries are not available: {exc}"
+    pool = QueryPool(None if endpoint else loaded.dataset, limits=limits, size=workers).start()
+    return Site(loaded=loaded, index=index, vocab=Vocabulary(loaded.graph),
+                networks=Networks(loaded.graph, index), pool=pool, limits=limits, downloads=downloads,
+                queries=queries, queries_problem=problem, endpoint=endpoint, endpoint_graph=endpoint_graph)

@@ -1,0 +1,127 @@
+"""`oncograph analyse ...` and `oncograph plot`, through CliRunner and as a subprocess (printed line, exit code)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from oncograph.analyse import AmbiguousName, EmptyProjection, UnknownName
+from oncograph.cli import main
+from oncograph.cli.analyse import analyse_cmd
+from oncograph.errors import InputError
+
+EXE = str(Path(sys.executable).parent / "oncograph")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def ok(*args) -> str:
+    res = invoke(*args)
+    assert res.exit_code == 0, (res.output, res.exception)
+    return res.output
+
+
+@pytest.mark.parametrize("name", sorted(analyse_cmd.commands))
+def test_every_subcommand_has_help(name):
+    res = invoke("analyse", name, "--help")
+    assert res.exit_code == 0 and "--as-of" in res.output
+    assert len((analyse_cmd.commands[name].help or "").strip()) > 20
+
+
+def test_centrality_table_csv_json():
+    table = ok("analyse", "centrality", "--top", "3")
+    assert table.splitlines()[0] == "Centrality, ranked by degree (75 nodes, 61 relationships)"
+    assert "Rare Cancers Europe" in table.splitlines()[2]
+    rows = list(csv.DictReader(io.StringIO(ok("analyse", "centrality", "--by", "pagerank", "--format", "csv"))))
+    assert [r["key"] for r in rows[:3]] == ["org/rare-cancers-europe", "org/esmo", "org/who"]
+    data = json.loads(ok("analyse", "centrality", "--top", "2", "--format", "json", "--as-of", "2020"))
+    assert [r["acronym"] for r in data] == ["", "ESMO"]
+
+
+def test_brokers_communities_components():
+    assert "liaison" in ok("analyse", "brokers", "--top", "1")
+    rows = json.loads(ok("analyse", "brokers", "--between", "patient:company", "--format", "json"))
+    assert rows[0]["key"] == "org/rare-cancers-europe" and rows[0]["patient-company share"] == 1.0
+    assert ok("analyse", "communities") == ok("analyse", "communities")  # seeded
+    assert "23 connected components" in ok("analyse", "components")
+    bad = invoke("analyse", "brokers", "--between", "patient")
+    assert isinstance(bad.exception, InputError) and "joined by a colon" in str(bad.exception)
+
+
+def test_path_paths_ego_changes():
+    out = ok("analyse", "path", "spaen", "World Health Organization")
+    assert "SPAEN → Rare Cancers Europe → ESMO → WHO (3 steps)" in out
+    assert "ESMO and WHO are partners [since 2013 (derived)" in out
+    hops = json.loads(ok("analyse", "path", "Europa Donna", "WHO", "--listing-ties", "--limit", "1",
+                         "--format", "json"))
+    assert hops[0]["from"] == "org/europa-donna" and "same section" in hops[0]["sentence"]
+    assert "(3 steps)" in ok("analyse", "paths", "SPAEN", "WHO", "--max-length", "3")
+    ego = ok("analyse", "ego", "ESMO", "--depth", "1")
+    assert "(9 nodes, 16 relationships)" in ego.splitlines()[0]
+    changes = ok("analyse", "changes", "--since", "2010", "--until", "2024", "--format", "csv")
+    assert [r["date"] for r in csv.DictReader(io.StringIO(changes))] == ["2013", "2023-10", "2024", "2024-02-05"]
+    snapshot = ok("analyse", "ego", "ESMO", "--as-of", "2020-06", "--format", "json")
+    assert "collaboration plan" not in snapshot and "are partners" in snapshot
+
+
+def test_errors_are_input_errors():
+    res = invoke("analyse", "ego", "esmoo")
+    assert isinstance(res.exception, UnknownName) and "did you mean European Society for Medical Oncology" in str(
+        res.exception)
+    res = invoke("analyse", "path", "Europa", "WHO")
+    assert isinstance(res.exception, AmbiguousName) and "Europa Uomo" in str(res.exception)
+    res = invoke("analyse", "centrality", "--as-of", "5 Feb 2024")
+    assert isinstance(res.exception, InputError) and "YYYY, YYYY-MM or YYYY-MM-DD" in str(res.exception)
+    res = invoke("analyse", "changes", "--since", "2020", "--until", "next year")
+    assert "--until: 'next year' is not a date" in str(res.exception)
+    res = invoke("analyse", "centrality", "--as-of", "1990", "--undated", "drop")
+    assert isinstance(res.exception, EmptyProjection) and "as of 1990-01-01" in str(res.exception)
+    res = invoke("analyse", "path", "Andres Cervantes", "WHO")
+    assert "add --people" in str(res.exception)
+    assert "Andrés Cervantes → ESMO President" in ok("analyse", "path", "Andres Cervantes", "WHO", "--people")
+
+
+def test_export_command(tmp_path):
+    out = ok("analyse", "export", "--format", "graphml", "--out", str(tmp_path / "p.graphml"))
+    assert out.strip() == f"wrote {tmp_path / 'p.graphml'}"
+    ok("analyse", "export", "--format", "csv", "--out", str(tmp_path / "csv"), "--follow-mergers")
+    assert (tmp_path / "csv" / "nodes.csv").read_text().count("\n") == 71 + 1
+
+
+def test_plot_command(tmp_path):
+    out = ok("plot", "--out", str(tmp_path))
+    assert out.split() == ["wrote", str(tmp_path / "network.png"), "wrote", str(tmp_path / "network.svg")]
+    ok("plot", "ego", "ESMO", "--depth", "2", "--format", "svg", "--out", str(tmp_path))
+    assert (tmp_path / "ego-esmo.svg").exists() and not (tmp_path / "ego-esmo.png").exists()
+    res = invoke("plot", "path", "SPAEN", "--out", str(tmp_path))
+    assert isinstance(res.exception, InputError) and "takes 2 name(s)" in str(res.exception)
+
+
+def run(*args):
+    return subprocess.run([EXE, *args], capture_output=True, text=True)
+
+
+def test_subprocess_analyse_path_and_error():
+    res = run("analyse", "path", "SPAEN", "WHO")
+    assert res.returncode == 0 and "SPAEN → Rare Cancers Europe → ESMO → WHO" in res.stdout
+    res = run("analyse", "ego", "Nobody Society")
+    assert res.returncode == 2 and res.stderr.startswith("error: no organisation is called 'Nobody Society'")
+    assert len(res.stderr.strip().splitlines()) == 1
+    res = run("analyse", "centrality", "--as-of", "2024/02/05")
+    assert res.returncode == 2 and "accepted forms: YYYY, YYYY-MM or YYYY-MM-DD" in res.stderr
+
+
+def test_subprocess_plot(tmp_path):
+    res = run("plot", "path", "SPAEN", "WHO", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "path-spaen-who.png").stat().st_size > 10_000
+    assert (tmp_path / "path-spaen-who.svg").stat().st_size > 10_000

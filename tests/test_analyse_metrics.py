@@ -1,0 +1,101 @@
+"""Centrality, brokers, communities and components on the curated data.
+
+Why these leaders: Rare Cancers Europe is tied to its 30 partners; ESMO is tied to the campaign, to WHO (five
+relationships), to its two working groups, to its two guides, and through the Advocacy in Action Forums to Vital
+Options and the ECCO Patient Advisory Committee: eight neighbours, and the only bridge between the campaign's star
+and the WHO and ECCO groups. WHO has three neighbours (IARC, its UHC division, ESMO) but five relationships with ESMO.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import pytest
+
+from oncograph.analyse import brokers, centrality, communities, components, project
+from oncograph.analyse.metrics import GROUPS, members, simple_graph
+from oncograph.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def G(graph):
+    return project(graph)
+
+
+def test_centrality_leaders(G):
+    by_degree = centrality(G, by="degree", top=3)
+    assert [r["key"] for r in by_degree[:2]] == ["org/rare-cancers-europe", "org/esmo"]
+    assert by_degree[0]["ties"] == 30 and by_degree[1]["ties"] == 8 and by_degree[1]["relationships"] == 13
+    assert [r["key"] for r in centrality(G, by="betweenness", top=2)] == ["org/rare-cancers-europe", "org/esmo"]
+    assert [r["key"] for r in centrality(G, by="pagerank", top=3)] == [
+        "org/rare-cancers-europe", "org/esmo", "org/who"]
+    who = next(r for r in centrality(G) if r["key"] == "org/who")
+    assert who["ties"] == 3 and who["relationships"] == 7  # 5 with ESMO, IARC, the UHC division
+    assert [r["rank"] for r in centrality(G, top=5)] == [1, 2, 3, 4, 5]
+
+
+def test_centrality_rejects_unknown_measure(G):
+    with pytest.raises(InputError, match="choose one of degree"):
+        centrality(G, by="fame")
+
+
+def test_brokers_rare_cancers_europe_connects_patients_with_companies(G):
+    rows = brokers(G)
+    top = rows[0]
+    assert top["key"] == "org/rare-cancers-europe" and top["groups"].startswith("liaison")
+    # the three companies are tied to the campaign only, so every patient–company path runs through it
+    assert top["patient-company share"] == 1.0
+    assert top["company neighbours"] == 3
+    esmo = next(r for r in rows if r["key"] == "org/esmo")
+    assert esmo["groups"] == "professional" and esmo["patient-professional share"] > 0
+    assert all(r["total score"] > 0 for r in rows)
+
+
+def test_brokerage_matches_brute_force(G):
+    """The definition, checked directly: sum over patient–professional pairs of the share of shortest paths via v."""
+    H = simple_graph(G)
+    A, B = members(G, GROUPS["patient"]), members(G, GROUPS["professional"])
+    expected: dict[str, float] = {}
+    pairs = {frozenset(p) for p in itertools.product(A, B) if p[0] != p[1]}
+    for a, b in (sorted(p) for p in pairs):
+        if nx.has_path(H, a, b):
+            paths = list(nx.all_shortest_paths(H, a, b))
+            for path in paths:
+                for v in path[1:-1]:
+                    expected[v] = expected.get(v, 0.0) + 1 / len(paths)
+    got = {r["key"]: r["patient-professional score"] for r in brokers(G, between=[("patient", "professional")])}
+    assert got.keys() == {v for v, x in expected.items() if x > 0}
+    assert all(abs(got[v] - round(expected[v], 6)) < 1e-9 for v in got)
+
+
+def test_brokers_groups_by_kind_id_and_bad_groups(G):
+    rows = brokers(G, between=[("patient-advocacy-group", "pharmaceutical-company")])
+    assert rows[0]["key"] == "org/rare-cancers-europe"
+    with pytest.raises(InputError, match="no node of this projection is in the group 'nobody'"):
+        brokers(G, between=[("patient", "nobody")])
+    with pytest.raises(InputError, match="not known"):
+        brokers(G, between=[("patient", "bad name!")])
+
+
+def test_communities_are_deterministic_and_described(graph, G):
+    first = communities(G)
+    again = communities(project(graph))
+    assert first == again
+    member_of = {k: c["community"] for c in first for k in c["keys"].split(", ")}
+    assert member_of["org/spaen"] == member_of["org/rare-cancers-europe"]
+    assert member_of["org/who"] == member_of["org/esmo"]
+    assert first[0]["size"] >= first[-1]["size"] >= 2
+    assert "Rare Cancers Europe" in first[0]["top_members"]
+    assert all(c["description"].startswith(f"{c['size']} around") for c in first)
+    assert sum(c["size"] for c in communities(G, min_size=1)) == G.number_of_nodes()
+
+
+def test_components(graph, G):
+    comps = components(G)
+    assert sum(c["size"] for c in comps) == 75
+    main = comps[0]
+    assert {"org/rare-cancers-europe", "org/esmo", "org/who", "org/spaen"} <= set(main["keys"].split(", "))
+    # listed-only organisations (Europa Donna) have no tie without --listing-ties: a component of one
+    assert any(c["keys"] == "org/europa-donna" and c["size"] == 1 for c in comps)
+    assert len(components(project(graph, listing_ties=True))) < len(comps)

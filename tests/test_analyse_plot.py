@@ -1,0 +1,46 @@
+"""Pictures: PNG and SVG written, of real size, and the SVG the same byte for byte on a second run."""
+
+from __future__ import annotations
+
+import pytest
+
+from oncograph.analyse import plot_ego, plot_network, plot_path, project, shortest_paths, write_main_plots
+from oncograph.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def G(graph):
+    return project(graph)
+
+
+def check_written(paths, stem):
+    assert sorted(p.name for p in paths) == [f"{stem}.png", f"{stem}.svg"]
+    png, svg = sorted(paths)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    text = svg.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text and svg.stat().st_size > 20_000
+    assert "<dc:date>" not in text
+
+
+def test_network_picture_is_deterministic(G, tmp_path):
+    first = plot_network(G, tmp_path / "a" / "network")
+    check_written(first, "network")
+    second = plot_network(G, tmp_path / "b" / "network")
+    assert [p.read_bytes() for p in sorted(first)] == [p.read_bytes() for p in sorted(second)]
+
+
+def test_ego_and_path_pictures(G, tmp_path):
+    check_written(plot_ego(G, "org/esmo", tmp_path / "ego", depth=2), "ego")
+    path = shortest_paths(G, "org/spaen", "org/who")[0]
+    check_written(plot_path(G, path, tmp_path / "path"), "path")
+    [only_png] = plot_path(G, path, tmp_path / "png-only", formats=["png"])
+    assert only_png.suffix == ".png"
+    with pytest.raises(InputError, match="unknown picture format"):
+        plot_network(G, tmp_path / "x", formats=["jpeg"])
+
+
+def test_main_job_hook(built, graph, tmp_path):
+    said = []
+    written = write_main_plots(built, graph, tmp_path, say=said.append)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == ["plots/network.png", "plots/network.svg"]
+    assert said

@@ -1,0 +1,80 @@
+"""`oncograph serve --endpoint`: the explorer over a graph published to a real SPARQL server (Oxigraph, run by
+scripts/sparql-server.sh on loopback with its own state directory). Pages use a copy taken at start; the console,
+the named queries and /sparql send checked queries to the server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from oncograph.endpoint import publish
+from oncograph.serve.server import ServerProcess
+
+pytestmark = pytest.mark.servers
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sparql-server.sh"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory, graph):
+    port = _free_port()
+    env = {**os.environ, "SPARQL_SRV_DIR": str(tmp_path_factory.mktemp("oxigraph")), "SPARQL_HTTP_PORT": str(port)}
+
+    def script(command):
+        return subprocess.run(["bash", str(SCRIPT), command, "oxigraph"], env=env, capture_output=True, text=True,
+                              timeout=600, check=False)
+
+    started = script("start")
+    if started.returncode:
+        pytest.fail(f"could not start oxigraph:\n{started.stdout}\n{started.stderr}")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        publish(graph, url, graph="https://w3id.org/oncograph/id/graph/all")
+        yield url
+    finally:
+        script("stop")
+
+
+@pytest.fixture(scope="module")
+def explorer(oxigraph):
+    with ServerProcess(["--endpoint", oxigraph, "--timeout", "3"]) as s:
+        yield s
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return response.read().decode()
+
+
+def test_pages_work_from_the_copy(explorer):
+    assert "2013" in get(explorer.url + "id/org/esmo") and "date derived" in get(explorer.url + "id/org/esmo")
+    assert "IARC is part of WHO" in get(explorer.url + "paths?from=ESMO&to=IARC")
+    assert 'id="network-count"' in get(explorer.url + "network")
+
+
+def test_queries_go_to_the_server(explorer, graph):
+    body = get(explorer.url + "sparql?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    assert f'"value": "{len(graph)}"' in body
+    assert "European Society for Medical Oncology" in get(explorer.url + "queries/partners-of?run=1&p.org=orgs:who")
+
+
+def test_refusals_happen_before_anything_is_sent(explorer):
+    with pytest.raises(urllib.error.HTTPError) as info:
+        get(explorer.url + "sparql?query=" + urllib.parse.quote("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"))
+    assert info.value.code == 403
+    with pytest.raises(urllib.error.HTTPError) as info:
+        get(explorer.url + "sparql?query=" + urllib.parse.quote("DROP ALL"))
+    assert info.value.code == 403
