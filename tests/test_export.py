@@ -239,7 +239,7 @@ def test_atomic_write_replaces_whole_files(tmp_path):
 
 # -- two builds, byte for byte -------------------------------------------------------------------------------------
 RELEASE = ("oncograph.ttl", "oncograph.nt", "oncograph.jsonld", "oncograph.compact.jsonld", "oncograph.trig",
-           "oncograph.nq", "context.jsonld", "void.ttl", "ontology.html")
+           "oncograph.nq", "context.jsonld", "void.ttl", "ontology.html", "plots/network.png", "plots/network.svg")
 
 SCRIPT = """
 import sys
@@ -262,8 +262,8 @@ def test_two_builds_are_byte_identical(tmp_path):
                              cwd=ROOT)
         assert res.returncode == 0, res.stderr
         outs.append(out)
-    files = sorted(p.name for p in outs[0].iterdir())
-    assert files == sorted(p.name for p in outs[1].iterdir())
+    files = sorted(str(p.relative_to(outs[0])) for p in outs[0].rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(outs[1])) for p in outs[1].rglob("*") if p.is_file())
     assert set(RELEASE) <= set(files)
     for name in files:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

@@ -284,3 +284,49 @@ def test_downloads_from_a_dist_folder(built, graph, tmp_path):
                      "void.ttl"]
     assert downloads.get("oncograph.nt") == tmp_path / "oncograph.nt"
     assert downloads.get(".hidden") is None and downloads.get("../oncograph.nt") is None
+
+
+# --- facets the other tests leave out: scope and disease filters, the legend, focus and scope on a profile --------
+
+SCHEMA_AREA = URIRef("https://schema.org/areaServed")
+ONCO_DISEASE = URIRef("https://w3id.org/oncograph/ontology#diseaseArea")
+
+
+def _with_concept(graph, prop, concept_id: str) -> set[str]:
+    """Keys (org/x, resource/y) of the entities the data gives ``concept_id`` (or a narrower concept) under ``prop``."""
+    concept = next(c for c in graph.subjects(SKOS.prefLabel, None) if str(c).rsplit("/", 1)[-1] == concept_id)
+    narrower = {concept} | set(graph.transitive_subjects(SKOS.broader, concept))
+    return {"/".join(str(s).rsplit("/", 2)[-2:]) for c in narrower for s in graph.subjects(prop, c)}
+
+
+def test_search_scope_filter_keeps_exactly_that_scope(client, graph):
+    expected = _with_concept(graph, SCHEMA_AREA, "international")
+    assert expected, "the data has organisations of international scope"
+    body = page(client, "/?scope=international")
+    shown = set(re.findall(r'href="/id/((?:org|resource)/[^"]+)"', body))
+    assert expected <= shown
+    europe_only = _with_concept(graph, SCHEMA_AREA, "europe") - expected
+    assert not (shown & europe_only), shown & europe_only
+
+
+def test_network_disease_filter_and_legend(client, graph):
+    everything = network_data(page(client, "/network"))
+    body = page(client, "/network?disease=childhood-cancers")
+    data = network_data(body)
+    nodes = {e["data"]["id"] for e in data["elements"] if e["group"] == "nodes"}
+    assert "org/siop-europe" in nodes
+    assert len(nodes) < len([e for e in everything["elements"] if e["group"] == "nodes"])
+    # the legend lists each colour group drawn, with how many nodes it has
+    legend = dict(re.findall(r'<li data-group="([^"]+)">.*?\((\d+)\)', body))
+    drawn: dict[str, int] = {}
+    for e in data["elements"]:
+        if e["group"] == "nodes":
+            drawn[e["data"]["colour"]] = drawn.get(e["data"]["colour"], 0) + 1
+    assert {g: int(n) for g, n in legend.items()} == drawn
+
+
+def test_profile_shows_disease_focus_and_scope(client):
+    text = text_of(page(client, "/id/org/siop-europe"))
+    assert "cancers of children and young people" in text
+    assert "Europe" in text
+    assert "professional society" in text
