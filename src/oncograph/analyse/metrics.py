@@ -21,9 +21,14 @@ __all__ = ["simple_graph", "centrality", "brokers", "communities", "components",
 
 def simple_graph(G: nx.Graph) -> nx.Graph:
     """Collapse parallel edges: one edge per pair, ``weight`` summed, ``types`` the relationship types joined."""
+    # Nodes and edges go in sorted: layouts, PageRank and float sums follow insertion order, and the projection's
+    # order may follow set iteration, which changes with PYTHONHASHSEED; sorted input makes pictures byte-identical.
     H = nx.Graph()
-    H.add_nodes_from(G.nodes(data=True))
-    for u, v, data in G.edges(data=True):
+    H.add_nodes_from(sorted(G.nodes(data=True), key=lambda nd: str(nd[0])))
+    edges = sorted(((*sorted((u, v), key=str), d) for u, v, d in G.edges(data=True)),
+                   key=lambda e: (str(e[0]), str(e[1]), str(e[2].get("relationship_type", "")),
+                                  str(e[2].get("relationship", "")), e[2].get("weight", 1.0)))
+    for u, v, data in edges:
         if H.has_edge(u, v):
             H[u][v]["weight"] += data.get("weight", 1.0)
             H[u][v]["_types"].add(data.get("relationship_type", ""))

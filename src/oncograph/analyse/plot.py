@@ -158,6 +158,19 @@ def _fit(pos: dict, x0: float, y0: float, w: float, h: float) -> dict:
     return {n: (x0 + w / 2 + (x - cx) * scale, y0 + h / 2 + (y - cy) * scale) for n, (x, y) in pos.items()}
 
 
+def _ordered_subgraph(H: nx.Graph, nodes: list) -> nx.Graph:
+    """A copy of H's subgraph on ``nodes`` with nodes and edges in sorted order.
+
+    ``H.subgraph`` iterates its nodes in the order of a Python set, which changes with PYTHONHASHSEED, and the
+    layouts depend on node order: without this two runs of the main job draw different pictures.
+    """
+    K = nx.Graph()
+    K.add_nodes_from((n, H.nodes[n]) for n in sorted(nodes, key=str))
+    K.add_edges_from(sorted(((*sorted((u, v), key=str), d) for u, v, d in H.subgraph(nodes).edges(data=True)),
+                            key=lambda e: (str(e[0]), str(e[1]))))
+    return K
+
+
 def _packed_layout(H: nx.Graph, *, seed: int) -> dict:
     """The largest component big, on top; the others in a row of small boxes beneath, largest first.
 
@@ -168,7 +181,7 @@ def _packed_layout(H: nx.Graph, *, seed: int) -> dict:
     pos: dict = {}
     per_row = 6
     for i, comp in enumerate(comps):
-        sub = H.subgraph(comp)
+        sub = _ordered_subgraph(H, comp)
         if len(comp) == 1:
             local = {comp[0]: (0.0, 0.0)}
         elif len(comp) <= 200:
