@@ -75,7 +75,7 @@ def _save(fig, base: Path, formats: Iterable[PlotFormat | str]) -> list[Path]:
     written = []
     for fmt in _formats(formats):
         buf = io.BytesIO()
-        with matplotlib.rc_context({"svg.hashsalt": "oncograph", "svg.fonttype": "path"}):
+        with matplotlib.rc_context({"svg.hashsalt": "oncograph", "svg.fonttype": "none"}):
             if fmt is PlotFormat.SVG:
                 fig.savefig(buf, format="svg", metadata={"Date": None})
             else:
