@@ -576,7 +576,12 @@ def run_sparql(
     form = _ALGEBRA_FORMS[prepared.algebra.name]
     if endpoint is not None:
         return _run_remote(text, form, endpoint=endpoint, graph_iri=graph_iri, user=user, password=password)
-    result = (graph if graph is not None else default_graph()).query(prepared)
+    target = graph if graph is not None else default_graph()
+    from .store import oxigraph_of
+
+    # A graph held in Oxigraph answers the text in Oxigraph itself; handed rdflib's prepared algebra, oxrdflib falls
+    # back to rdflib's evaluator over the store (14 s instead of 0.02 s for one query at 10k triples).
+    result = target.query(text if oxigraph_of(target) is not None else prepared)
     if form is QueryForm.ASK:
         return QueryResult(form, boolean=bool(result.askAnswer))
     if form.returns_graph:
