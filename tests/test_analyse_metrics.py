@@ -99,3 +99,21 @@ def test_components(graph, G):
     # listed-only organisations (Europa Donna) have no tie without --listing-ties: a component of one
     assert any(c["keys"] == "org/europa-donna" and c["size"] == 1 for c in comps)
     assert len(components(project(graph, listing_ties=True))) < len(comps)
+
+
+def test_exact_betweenness_in_rustworkx_equals_networkx(G, tmp_path):
+    """The fast exact betweenness gives networkx's numbers, on the curated projection and on a generated one."""
+    import networkx as nx
+
+    from oncograph import synth
+    from oncograph.analyse import project
+    from oncograph.analyse.metrics import exact_betweenness, simple_graph
+    from oncograph.store import load_graph
+
+    synth.write(tmp_path / "land.nt", 300, seed=5)
+    for graph in (G, project(load_graph(tmp_path / "land.nt"))):
+        H = simple_graph(graph)
+        ours, reference = exact_betweenness(H), nx.betweenness_centrality(H, normalized=True)
+        assert set(ours) == set(reference)
+        assert max(abs(ours[n] - reference[n]) for n in H) < 1e-9
+        assert max(reference.values()) > 0  # a real test: some node brokers
