@@ -191,14 +191,14 @@ def run_cli(*args, cwd=ROOT):
 def test_malformed_data_exits_2_and_leaves_previous_outputs(data_copy, tmp_path):
     out = tmp_path / "dist"
     assert run_cli("build", "--data", str(data_copy), "--out", str(out), "-q").returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     edit(data_copy / "relationships.yaml", "parent: who, child: iarc", "parent: whoo, child: iarc")
     edit(data_copy / "organisations.yaml", "- id: esso\n  name: European Society of Surgical Oncology", "- id: esso\n  name: ESSO renamed")
     res = run_cli("build", "--data", str(data_copy), "--out", str(out))
     assert res.returncode == 2
     assert "relationships.yaml:" in res.stderr and "'whoo' is not defined" in res.stderr
     assert "Traceback" not in res.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_violating_data_exits_1_reports_and_writes_nothing(data_copy, tmp_path):

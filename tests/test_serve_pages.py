@@ -289,23 +289,24 @@ def test_downloads_from_a_dist_folder(built, graph, tmp_path):
 # --- facets the other tests leave out: scope and disease filters, the legend, focus and scope on a profile --------
 
 SCHEMA_AREA = URIRef("https://schema.org/areaServed")
-ONCO_DISEASE = URIRef("https://w3id.org/oncograph/ontology#diseaseArea")
 
 
 def _with_concept(graph, prop, concept_id: str) -> set[str]:
-    """Keys (org/x, resource/y) of the entities the data gives ``concept_id`` (or a narrower concept) under ``prop``."""
-    concept = next(c for c in graph.subjects(SKOS.prefLabel, None) if str(c).rsplit("/", 1)[-1] == concept_id)
+    """Keys (org/x, resource/y) of the entities the data gives the concept ``concept_id`` (``scopes/europe``) or a
+    narrower one under ``prop``. (Matched by IRI: a source section can end in the same word as a concept.)"""
+    concept = URIRef(f"https://w3id.org/oncograph/id/{concept_id}")
+    assert (concept, SKOS.prefLabel, None) in graph, concept
     narrower = {concept} | set(graph.transitive_subjects(SKOS.broader, concept))
     return {"/".join(str(s).rsplit("/", 2)[-2:]) for c in narrower for s in graph.subjects(prop, c)}
 
 
 def test_search_scope_filter_keeps_exactly_that_scope(client, graph):
-    expected = _with_concept(graph, SCHEMA_AREA, "international")
+    expected = _with_concept(graph, SCHEMA_AREA, "scopes/international")
     assert expected, "the data has organisations of international scope"
     body = page(client, "/?scope=international")
     shown = set(re.findall(r'href="/id/((?:org|resource)/[^"]+)"', body))
     assert expected <= shown
-    europe_only = _with_concept(graph, SCHEMA_AREA, "europe") - expected
+    europe_only = _with_concept(graph, SCHEMA_AREA, "scopes/europe") - expected
     assert not (shown & europe_only), shown & europe_only
 
 
