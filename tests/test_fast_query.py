@@ -4,10 +4,7 @@ violations, with each query's default parameters."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rdflib import Literal
@@ -18,18 +15,7 @@ from oncograph.namespaces import ONCO
 from oncograph.query import QueryForm, list_queries, run_query
 from oncograph.store import load_graph
 
-
-def _sibling(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-cases = _sibling("query_cases")
+import query_cases as cases  # tests/query_cases.py
 
 
 def answer(result):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -20,19 +19,9 @@ from oncograph.errors import InputError
 from oncograph.query import (Format, NamedQuery, ParamType, QueryForm, bind_params, bind_values,
                              format_result, list_queries, load_query, parse_query_file, run_query, run_sparql)
 
-
-def _sibling(name: str):
-    """Import a helper module that sits beside this file (tests/ is not a package)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+import query_cases as cases  # tests/query_cases.py (pytest puts tests/ on the path: pyproject pythonpath)
 
 
-cases = _sibling("query_cases")
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 ESMO = URIRef("https://w3id.org/oncograph/id/org/esmo")
 

@@ -33,6 +33,8 @@ from oncograph.cli import main
 from oncograph.endpoint import publish
 from oncograph.query import DEFAULT_GRAPH_IRI, QueryForm, default_graph, format_result, run_query, run_sparql
 
+import query_cases as cases  # tests/query_cases.py
+
 pytestmark = pytest.mark.servers
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +52,6 @@ def _load(name: str, path: Path):
     return module
 
 
-cases = _load("query_cases", HERE / "query_cases.py")
 # The server fixtures (virtuoso, oxigraph: session-scoped, each yielding an object with .kind, .url and
 # .credentials) come from tests/servers.py; until that file exists, from tests/test_endpoint.py, which defines them.
 _fixtures = _load("_oncograph_server_fixtures",
