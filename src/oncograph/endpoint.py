@@ -493,21 +493,19 @@ def bind_values(query_text: str, bindings: Mapping[str, Identifier]) -> str:
     block = (" VALUES (" + " ".join(f"?{v}" for v in expected) + ") { ("
              + " ".join(_sparql_term(t) for t in expected.values()) + ") }")
     text = query_text[: brace + 1] + block + query_text[brace + 1:]
-    if text not in _READ_BACK:  # the terms are spelled out in the text, so one check holds for every repeat
-        _check_values_read_back(text, expected)
-        if len(_READ_BACK) > 4096:
-            _READ_BACK.clear()
-        _READ_BACK.add(text)
+    _read_back_once(text, tuple(expected.items()))
     return text
 
 
-#: Bound query texts whose VALUES block already read back intact (pyparsing takes ~0.15 s a parse).
-_READ_BACK: set[str] = set()
-
-
+# pyparsing takes ~0.15 s a parse; a text that parsed (or read back intact) once does so every time.
 @functools.lru_cache(maxsize=512)
 def _check_parses(text: str) -> None:
     _parse_for_binding(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_back_once(text: str, expected: tuple) -> None:
+    _check_values_read_back(text, dict(expected))
 
 
 def _bindable(var: str, term: object) -> Identifier:
