@@ -117,3 +117,29 @@ def test_exact_betweenness_in_rustworkx_equals_networkx(G, tmp_path):
         assert set(ours) == set(reference)
         assert max(abs(ours[n] - reference[n]) for n in H) < 1e-9
         assert max(reference.values()) > 0  # a real test: some node brokers
+
+
+def test_sampled_betweenness_in_igraph_equals_networkx_sampling(G, tmp_path):
+    """The fast estimate gives networkx's numbers for the same seed (same sources, same rescaling), and the
+    centrality report uses it when asked to sample."""
+    import networkx as nx
+
+    from oncograph import synth
+    from oncograph.analyse import centrality, project
+    from oncograph.analyse.metrics import sampled_betweenness, simple_graph
+    from oncograph.store import load_graph
+
+    synth.write(tmp_path / "land.nt", 400, seed=8)
+    landscape = project(load_graph(tmp_path / "land.nt"))
+    for graph, k in ((G, 20), (landscape, 60)):
+        H = simple_graph(graph)
+        for seed in (0, 3):
+            ours = sampled_betweenness(H, k, seed=seed)
+            reference = nx.betweenness_centrality(H, k=k, seed=seed, normalized=True)
+            assert set(ours) == set(reference)
+            assert max(abs(ours[n] - reference[n]) for n in H) < 1e-9
+            assert max(reference.values()) > 0
+    rows = centrality(landscape, by="betweenness", betweenness_sample=60, seed=3)
+    H = simple_graph(landscape)
+    reference = nx.betweenness_centrality(H, k=60, seed=3, normalized=True)
+    assert {r["key"]: r["betweenness"] for r in rows} == {n: round(v, 6) for n, v in reference.items()}

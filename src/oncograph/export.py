@@ -12,6 +12,7 @@ half a file, and a run that fails before writing leaves the previous outputs unt
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import os
@@ -150,12 +151,20 @@ def check_output_file(path: Path | str) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path | str):
+    """A binary file to write that appears at ``path`` (by an atomic rename) only if the block ends without error;
+    otherwise the temporary file goes and whatever was at ``path`` stays."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
         os.replace(tmp, path)
     except BaseException:
@@ -179,39 +188,57 @@ def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
 
 
 def serialize_graph(graph: Graph, fmt: Format | str) -> bytes:
-    """Serialise one graph deterministically."""
-    fmt = Format.parse(fmt)
-    graph = canonical(graph)
-    if fmt is Format.TURTLE:
-        return turtle(graph)
-    if fmt is Format.NTRIPLES:
-        return _sorted_lines(graph.serialize(format="nt", encoding="utf-8"))
-    if fmt is Format.JSONLD:
-        from . import jsonld
+    """Serialise one graph deterministically.
 
-        return jsonld.dumps(json.loads(graph.serialize(format="json-ld", auto_compact=False)))
+    Turtle, N-Triples and expanded JSON-LD are written from one sorted index of plain strings (:func:`_index`),
+    read straight from the Oxigraph store when the graph is held there, so no rdflib term is made per triple.
+    """
+    fmt = Format.parse(fmt)
     if fmt is Format.JSONLD_COMPACT:
         from . import jsonld
 
-        return jsonld.dumps(jsonld.compact(graph))
+        return jsonld.dumps(jsonld.compact(canonical(graph)))
     if fmt.is_dataset:
         ds = Dataset()
         for t in graph:
             ds.add(t)
         return serialize_dataset(ds, fmt)
-    raise InputError(f"{fmt.value} is not an RDF format")
+    if fmt not in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
+        raise InputError(f"{fmt.value} is not an RDF format")
+    index = _index(graph)
+    if index is None and fmt is Format.JSONLD:  # blank nodes (RDF lists among them): rdflib nests them
+        return _jsonld_by_rdflib(graph)
+    if index is None:  # blank nodes: label them canonically first
+        index = _index(canonical(graph), blank_nodes=True)
+    if fmt is Format.TURTLE:
+        namer = _Namer(PREFIXES)
+        return (namer.header_after(_turtle_blocks(index, namer))).encode("utf-8")
+    if fmt is Format.NTRIPLES:
+        return _ntriples(index)
+    try:
+        return _expanded_jsonld(index)
+    except _NotSimple:
+        return _jsonld_by_rdflib(graph)
+
+
+def _jsonld_by_rdflib(graph: Graph) -> bytes:
+    """Expanded JSON-LD through rdflib's serializer (for graphs with blank nodes or literal types), ordered."""
+    from . import jsonld
+
+    return jsonld.dumps(json.loads(canonical(graph).serialize(format="json-ld", auto_compact=False)))
 
 
 def serialize_dataset(dataset: Dataset, fmt: Format | str) -> bytes:
     """Serialise a dataset keeping its named graphs (TriG, N-Quads), deterministically; other formats get the union."""
     fmt = Format.parse(fmt)
     if fmt is Format.NQUADS:
-        ds = Dataset()
+        default_id = dataset.default_graph.identifier
+        lines: list[str] = []
         for ctx in dataset.graphs():
-            target = ds.default_graph if ctx.identifier == dataset.default_graph.identifier else ds.graph(ctx.identifier)
-            for t in canonical(ctx):
-                target.add(t)
-        return _sorted_lines(ds.serialize(format="nquads", encoding="utf-8"))
+            index = _canonical_index(ctx)
+            suffix = "" if ctx.identifier == default_id else " " + _NT_NAMER.term(ctx.identifier)
+            lines += _nt_lines(index, suffix)
+        return _joined_lines(sorted(set(lines)))
     if fmt is Format.TRIG:
         return trig(dataset)
     return serialize_graph(_union(dataset), fmt)
@@ -234,8 +261,8 @@ def canonical(graph: Graph) -> Graph:
 def turtle(graph: Graph, *, prefixes: dict[str, str] | None = None) -> bytes:
     """Canonical Turtle: the prefixes used (from ``prefixes``, default oncograph's), then one block per subject."""
     namer = _Namer(prefixes or PREFIXES)
-    body = _turtle_blocks(graph, namer)
-    return (namer.header() + "\n" + "\n".join(body)).encode("utf-8")
+    index = _canonical_index(graph)
+    return namer.header_after(_turtle_blocks(index, namer)).encode("utf-8")
 
 
 def trig(dataset: Dataset, *, prefixes: dict[str, str] | None = None) -> bytes:
@@ -245,14 +272,14 @@ def trig(dataset: Dataset, *, prefixes: dict[str, str] | None = None) -> bytes:
     default_id = dataset.default_graph.identifier
     graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: (g.identifier != default_id, str(g.identifier)))
     for g in graphs:
-        blocks = _turtle_blocks(canonical(g), namer)
+        blocks = _turtle_blocks(_canonical_index(g), namer)
         if g.identifier == default_id:
             parts.append("\n".join(blocks))
             continue
         body = "\n".join(blocks).rstrip("\n")
         indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
         parts.append(f"{namer.term(g.identifier)} {{\n{indented}\n}}\n")
-    return (namer.header() + "\n" + "\n".join(parts)).encode("utf-8")
+    return namer.header_after(parts).encode("utf-8")
 
 
 _INTEGER = re.compile(r"^(?:0|-?[1-9][0-9]*)$")
@@ -263,15 +290,27 @@ _STRING_UNSAFE = re.compile(r'[\\"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 
 class _Namer:
-    """Writes terms in Turtle syntax, using a prefixed name where the local part is safe, and remembers prefixes used."""
+    """Writes terms in Turtle syntax, using a prefixed name where the local part is safe, and remembers prefixes used.
+
+    Terms come as rdflib terms (:meth:`term`) or as the plain keys of :func:`_index` (:meth:`key`); the text of
+    each key is remembered, since the same IRIs and literals recur throughout a graph.
+    """
 
     def __init__(self, prefixes: dict[str, str], *, shorthand: bool = True):
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.shorthand = shorthand  # False: N-Triples terms (no bare integers)
         self.used: dict[str, str] = {}
+        self._texts: dict[tuple, str] = {}
+        self._iris: dict[str, str] = {}
 
     def iri(self, iri: str) -> str:
         text = str(iri)
+        got = self._iris.get(text)
+        if got is None:
+            got = self._iris[text] = self._format_iri(text)
+        return got
+
+    def _format_iri(self, text: str) -> str:
         for prefix, ns in self.prefixes:
             if text.startswith(ns) and _PN_LOCAL.match(text[len(ns):]):
                 self.used[prefix] = ns
@@ -279,55 +318,207 @@ class _Namer:
         return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text) + ">"
 
     def term(self, term) -> str:
-        if isinstance(term, URIRef):
-            return self.iri(term)
-        if isinstance(term, BNode):
-            return f"_:{term}"
-        if isinstance(term, Literal):
-            text = '"' + _STRING_UNSAFE.sub(lambda m: _STRING_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"),
-                                            str(term)) + '"'
-            if term.language:
-                return f"{text}@{term.language}"
-            if self.shorthand and term.datatype == XSD.integer and _INTEGER.match(str(term)):
-                return str(term)  # Turtle's own integer form; same triple, easier to read
-            if term.datatype is not None and term.datatype != XSD.string:
-                return f"{text}^^{self.iri(term.datatype)}"
-            return text
+        """The Turtle text of an rdflib term."""
+        if isinstance(term, (URIRef, BNode, Literal)):
+            return self.key(_key_of(term))
         raise TypeError(f"not an RDF term: {term!r}")
+
+    def key(self, key: tuple) -> str:
+        """The Turtle text of a plain term key: (0, IRI), (1, blank node id) or (2, lexical form, language, datatype)."""
+        text = self._texts.get(key)
+        if text is None:
+            self._texts[key] = text = self._format(key)
+        return text
+
+    def _format(self, key: tuple) -> str:
+        kind, value, language, datatype = key
+        if kind == 0:
+            return self.iri(value)
+        if kind == 1:
+            return f"_:{value}"
+        text = '"' + _STRING_UNSAFE.sub(lambda m: _STRING_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"),
+                                        value) + '"'
+        if language:
+            return f"{text}@{language}"
+        if self.shorthand and datatype == _XSD_INTEGER and _INTEGER.match(value):
+            return value  # Turtle's own integer form; same triple, easier to read
+        if datatype:
+            return f"{text}^^{self.iri(datatype)}"
+        return text
 
     def header(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(self.used.items()))
 
+    def header_after(self, parts: list[str]) -> str:
+        """The prefix lines for what ``parts`` used (so call it after writing them), a blank line, then the parts."""
+        return self.header() + "\n" + "\n".join(parts)
+
+
+_NT_NAMER = _Namer({}, shorthand=False)  # N-Triples terms: no prefixes, no shorthand
+_XSD_INTEGER = str(XSD.integer)
+_XSD_STRING = str(XSD.string)
+_RDF_LANG_STRING = str(RDF.langString)
+_RDF_TYPE = str(RDF.type)
+_TYPE_KEY = (0, _RDF_TYPE, "", "")
+
 
 def term_key(term) -> tuple:
-    """A total order on RDF terms: IRIs, then blank nodes, then literals."""
+    """A total order on RDF terms: IRIs, then blank nodes, then literals (by lexical form, language, datatype)."""
+    return _key_of(term)
+
+
+def _key_of(term) -> tuple:
+    """The plain key of an rdflib term; a simple literal has datatype "" whether or not it says xsd:string."""
     if isinstance(term, URIRef):
         return (0, str(term), "", "")
     if isinstance(term, BNode):
         return (1, str(term), "", "")
-    return (2, str(term), str(getattr(term, "language", "") or ""), str(getattr(term, "datatype", "") or ""))
+    datatype = str(term.datatype or "")
+    return (2, str(term), str(term.language or ""), "" if datatype == _XSD_STRING else datatype)
 
 
-def _turtle_blocks(graph: Graph, namer: _Namer) -> list[str]:
-    index: dict = defaultdict(lambda: defaultdict(set))
-    for s, p, o in graph:
-        index[s][p].add(o)
+def _ox_key(term) -> tuple:
+    """The plain key of a pyoxigraph term (its lexical form as stored: rdflib would normalise "01"^^xsd:integer)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return (0, term.value, "", "")
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value, "", "")
+    datatype = term.datatype.value
+    if term.language or datatype in (_XSD_STRING, _RDF_LANG_STRING):
+        datatype = ""
+    return (2, term.value, term.language or "", datatype)
+
+
+Index = dict  # subject key -> predicate IRI -> object keys
+
+
+def _canonical_index(graph: Graph) -> Index:
+    """The index of the graph, with canonical blank node labels if it has blank nodes."""
+    index = _index(graph)
+    return index if index is not None else _index(canonical(graph), blank_nodes=True)
+
+
+def _index(graph: Graph, *, blank_nodes: bool = False) -> Index | None:
+    """Subject key -> predicate IRI -> object keys, for the canonical writers; None if the graph has blank nodes
+    and ``blank_nodes`` is false (they need canonical labels first, see :func:`canonical`).
+
+    An Oxigraph-held graph is read from its store directly, converting each distinct term once: at a million
+    triples that is 3 s instead of the 20 s of going through rdflib terms.
+    """
+    from .store import oxigraph_of
+
+    index: Index = defaultdict(lambda: defaultdict(list))
+    keys: dict = {}
+    pkeys: dict = {}  # predicates apart: the same IRI as an object has a key, as a predicate only its text
+    behind = oxigraph_of(graph)
+    if behind is not None and not getattr(graph, "default_union", False):
+        import pyoxigraph as ox
+
+        store, name = behind
+        triples = ((q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph() if name is None else name))
+        convert = _ox_key
+    else:
+        triples, convert = graph.triples((None, None, None)), _key_of
+    for s, p, o in triples:
+        sk = keys.get(s)
+        if sk is None:
+            keys[s] = sk = convert(s)
+            if sk[0] == 1 and not blank_nodes:
+                return None
+        ok = keys.get(o)
+        if ok is None:
+            keys[o] = ok = convert(o)
+            if ok[0] == 1 and not blank_nodes:
+                return None
+        pk = pkeys.get(p)
+        if pk is None:
+            pkeys[p] = pk = convert(p)[1]
+        index[sk][pk].append(ok)
+    return index
+
+
+def _turtle_blocks(index: Index, namer: _Namer) -> list[str]:
+    """One block per subject (sorted), rdf:type first as ``a``, then predicates and objects sorted."""
     blocks = []
-    for s in sorted(index, key=term_key):
-        preds = sorted(index[s], key=lambda p: (p != RDF.type, str(p)))
-        lines = [namer.term(s)]
+    for s in sorted(index):
+        by_p = index[s]
+        preds = sorted(by_p, key=lambda p: (p != _RDF_TYPE, p))
+        lines = [namer.key(s)]
+        last = len(preds) - 1
         for i, p in enumerate(preds):
-            objs = [namer.term(o) for o in sorted(index[s][p], key=term_key)]
-            verb = "a" if p == RDF.type else namer.iri(p)
-            end = " ;" if i < len(preds) - 1 else " ."
-            lines.append(f"    {verb} " + " ,\n        ".join(objs) + end)
+            objs = [namer.key(o) for o in sorted(set(by_p[p]))]
+            verb = "a" if p == _RDF_TYPE else namer.iri(p)
+            lines.append(f"    {verb} " + " ,\n        ".join(objs) + (" ;" if i < last else " ."))
         blocks.append("\n".join(lines) + "\n")
     return blocks
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted({line for line in data.decode("utf-8").splitlines() if line.strip()})
+def _nt_lines(index: Index, suffix: str = "") -> list[str]:
+    """N-Triples lines (N-Quads with a graph ``suffix``), not yet sorted."""
+    key, iri = _NT_NAMER.key, _NT_NAMER.iri
+    return [f"{key(s)} {iri(p)} {key(o)}{suffix} ." for s, by_p in index.items() for p, objs in by_p.items()
+            for o in set(objs)]
+
+
+def _ntriples(index: Index) -> bytes:
+    return _joined_lines(sorted(_nt_lines(index)))
+
+
+def _joined_lines(lines: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _expanded_jsonld(index: Index) -> bytes:
+    """Expanded JSON-LD, written as text, laid out as :func:`oncograph.jsonld.dumps` orders a document (nodes by
+    id; ``@id``, ``@type``, then properties; values sorted), without building it as Python objects first (json.dumps
+    with an indent is pure Python: 60 s at a million triples).
+
+    Every ``@value`` is the literal's lexical form as a string, so the file reads back as the same RDF terms.
+    rdflib's serializer writes booleans, integers and doubles as JSON numbers instead (its ``use_native_types``
+    option is always on), which turns ``"1.50E0"^^xsd:double`` into ``1.5`` and so into another term.
+    """
+    from json.encoder import encode_basestring as enc  # the C encoder, as json.dumps(ensure_ascii=False) uses
+
+    values: dict[tuple, tuple[tuple, str]] = {}  # object key -> (sort key, indented text)
+
+    def value(k: tuple) -> tuple[tuple, str]:
+        got = values.get(k)
+        if got is None:
+            kind, v, lang, dt = k
+            if kind != 2:
+                ident = v if kind == 0 else "_:" + v
+                got = ((1, ident, '{"@id": ' + enc(ident) + "}"), '{\n        "@id": ' + enc(ident) + "\n      }")
+            else:
+                fields = ([("@language", lang)] if lang else []) + ([("@type", dt)] if dt else []) + [("@value", v)]
+                flat = "{" + ", ".join(f'"{f}": {enc(x)}' for f, x in fields) + "}"
+                text = "{\n" + ",\n".join(f'        "{f}": {enc(x)}' for f, x in fields) + "\n      }"
+                got = ((1, "", flat), text)
+            values[k] = got
+        return got
+
+    nodes = []
+    for s in sorted(index, key=lambda k: k[1] if k[0] == 0 else "_:" + k[1]):
+        by_p = index[s]
+        ident = s[1] if s[0] == 0 else "_:" + s[1]
+        parts = ['    "@id": ' + enc(ident)]
+        types = by_p.get(_RDF_TYPE)
+        if types:
+            if any(t[0] == 2 for t in types):
+                raise _NotSimple
+            names = sorted({t[1] if t[0] == 0 else "_:" + t[1] for t in types}, key=enc)
+            parts.append('    "@type": [\n' + ",\n".join("      " + enc(t) for t in names) + "\n    ]")
+        for p in sorted(x for x in by_p if x != _RDF_TYPE):
+            objs = sorted((value(o) for o in set(by_p[p])), key=lambda v: v[0])
+            parts.append("    " + enc(p) + ": [\n" + ",\n".join("      " + text for _, text in objs) + "\n    ]")
+        nodes.append("  {\n" + ",\n".join(parts) + "\n  }")
+    return ("[\n" + ",\n".join(nodes) + "\n]\n" if nodes else "[]\n").encode("utf-8")
+
+
+class _NotSimple(Exception):
+    """A graph the text writer does not handle (a literal as rdf:type); rdflib's serializer writes it instead."""
 
 
 def _union(dataset: Dataset) -> Graph:
@@ -335,6 +526,63 @@ def _union(dataset: Dataset) -> Graph:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
     return graph
+
+
+# -- store order: streamed by Oxigraph ---------------------------------------------------------------------------
+class Order(str, enum.Enum):
+    """How the triples of an RDF file are ordered."""
+
+    CANONICAL = "canonical"  # sorted by subject, predicate, object: a data change is a small text diff
+    STORE = "store"  # as Oxigraph holds them, streamed to the file: 3-5x faster on big graphs, not sorted
+
+
+#: The formats Oxigraph writes in store order, and its name for each.
+_STORE_FORMATS = {Format.TURTLE: "TURTLE", Format.NTRIPLES: "N_TRIPLES", Format.JSONLD: "JSON_LD",
+                  Format.TRIG: "TRIG", Format.NQUADS: "N_QUADS"}
+
+
+def check_store_format(fmt: Format) -> Format:
+    """``fmt`` if Oxigraph can write it in store order; otherwise an InputError listing the formats it can."""
+    if fmt not in _STORE_FORMATS:
+        raise InputError(f"{fmt.value} cannot be written in store order; use one of "
+                         + ", ".join(f.value for f in _STORE_FORMATS) + ", or --order canonical")
+    return fmt
+
+
+def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
+    """Write ``graph`` to ``path`` in Oxigraph's own order, streamed into a temporary file renamed into place.
+
+    The same triples as the canonical writers (a test checks it), at Oxigraph's speed (about 1 s per format at a
+    million triples), but in the order Oxigraph holds them rather than sorted. The order depends only on the
+    triples and the order they were loaded in, so the same input file gives the same bytes on every run and
+    machine with the same pyoxigraph; a changed input can reorder much of the file, so review changes with
+    ``oncograph diff``, not a text diff. Turtle and TriG use oncograph's prefixes; JSON-LD is expanded, on one
+    line; TriG and N-Quads put the triples in the default graph. Only for graphs held in Oxigraph.
+    """
+    import pyoxigraph as ox
+
+    from .store import oxigraph_of
+
+    fmt = check_store_format(Format.parse(fmt))
+    behind = oxigraph_of(graph)
+    if behind is None or getattr(graph, "default_union", False):
+        # Copying would change terms: Oxigraph keeps numbers and dates in canonical form and turns types derived
+        # from xsd:integer into xsd:integer (see oncograph.store), so the file would not say what the graph says.
+        raise InputError("store order writes a graph held in Oxigraph (read with oncograph.store.load_graph(...,"
+                         " backend='oxigraph'), as `oncograph export FILE --order store` does); this graph is in"
+                         " rdflib's memory store: use the canonical order")
+    store, name = behind
+    source = ox.DefaultGraph() if name is None else name
+    if fmt.is_dataset and (source != ox.DefaultGraph() or any(True for _ in store.named_graphs())):
+        part = ox.Store()  # TriG / N-Quads of one graph: that graph alone, as the default graph
+        part.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                         for q in store.quads_for_pattern(None, None, None, source))
+        store, source = part, ox.DefaultGraph()
+    kwargs = {"prefixes": dict(PREFIXES)} if fmt in (Format.TURTLE, Format.TRIG) else {}
+    with atomic_file(path) as fh:
+        store.dump(fh, getattr(ox.RdfFormat, _STORE_FORMATS[fmt]), from_graph=None if fmt.is_dataset else source,
+                   **kwargs)
+    return Path(path)
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -399,18 +647,28 @@ def check_graph(graph: Graph, *, force: bool = False, warn: Callable[[str], None
 
 
 def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, dataset: Dataset | None = None,
-           force: bool = False, warn: Callable[[str], None] | None = None) -> Path:
+           force: bool = False, warn: Callable[[str], None] | None = None,
+           order: Order | str = Order.CANONICAL) -> Path:
     """Validate ``graph`` and write it to ``path`` in ``fmt`` (default: from the extension).
 
     The path is checked before anything else. TriG and N-Quads use ``dataset``'s named graphs when given. A graph
     with SHACL violations is refused (ExportRefused, exit 1) unless ``force``; either way the report goes to ``warn``.
+    ``order="store"`` streams the triples in Oxigraph's order (see :func:`dump_store_order`) instead of sorting.
     """
     fmt = resolve_format(fmt, path)
     check_projection(fmt)
+    try:
+        order = Order(order)
+    except ValueError:
+        raise InputError(f"order {order!r}: use one of {', '.join(o.value for o in Order)}") from None
+    if order is Order.STORE:
+        check_store_format(fmt)
     path = check_output_file(path)
     check_graph(graph, force=force, warn=warn)
     if fmt.is_projection:
         export_projection(graph, path, fmt=fmt)
+    elif order is Order.STORE:
+        dump_store_order(graph, path, fmt)
     else:
         data = serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
         atomic_write(path, data)
@@ -508,7 +766,8 @@ def _write_all(out: Path, blobs: dict[str, bytes]) -> list[Path]:
     return written
 
 
-__all__ = ["ExportRefused", "Format", "RELEASE_GRAPH_FILES", "atomic_write", "canonical", "check_graph",
-           "check_output_file", "check_projection", "check_writable", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
+__all__ = ["ExportRefused", "Format", "Order", "RELEASE_GRAPH_FILES", "atomic_file", "atomic_write", "canonical",
+           "check_graph", "check_output_file", "check_projection", "check_store_format", "check_writable",
+           "dump_store_order", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
            "serialize", "serialize_dataset", "serialize_graph", "shipped_ontology_files", "term_key", "trig", "turtle",
            "write_release", "write_release_docs"]

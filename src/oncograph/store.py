@@ -5,6 +5,12 @@ them in a few seconds and a third of the memory. ``load_graph`` gives an ordinar
 big files its store is oxrdflib's ``OxigraphStore`` (the same rdflib API; SPARQL through ``graph.query`` runs in
 Oxigraph, and ``oncograph.validate`` validates it in place), for small ones rdflib's memory store filled by
 pyoxigraph's parser.
+
+One difference to know: Oxigraph keeps literals of the XSD number, boolean and date-time types in canonical form
+(``"007"^^xsd:integer`` reads back as ``"7"``) and stores types derived from xsd:integer as xsd:integer
+(``"5"^^xsd:nonNegativeInteger`` reads back as ``"5"^^xsd:integer``). The values are the same, the terms are not;
+rdflib's memory store keeps the file's forms. The curated build never goes through Oxigraph, so the release files
+keep their datatypes.
 """
 
 from __future__ import annotations

@@ -18,37 +18,67 @@ FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graph
 @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
               help="File to write. Omitted or '-': standard output (RDF formats only).")
 @click.option("--force", is_flag=True, help="Write even if the graph has SHACL violations (they are still reported).")
-def export_cmd(files, data_dir, fmt, out, force):
+@click.option("--order", type=click.Choice(["canonical", "store"]), default="canonical", show_default=True,
+              help="canonical: sorted, so a data change is a small text diff; store: streamed in Oxigraph's order, "
+                   "3-5x faster on big graphs, same triples, same bytes for the same input, but not sorted "
+                   "(turtle, nt, jsonld, trig, nquads; TriG and N-Quads then hold one default graph).")
+def export_cmd(files, data_dir, fmt, out, force, order):
     """Write the graph built from data/ (or read from RDF FILES) in one format.
 
     The output path is checked before any work. A graph with SHACL violations is reported and, unless --force,
-    not written (exit 1). TriG and N-Quads keep one named graph per source document.
+    not written (exit 1). TriG and N-Quads keep one named graph per source document. Big FILES are read into
+    Oxigraph (see `oncograph validate`), so exporting a million triples takes seconds, not minutes.
     """
     from ..errors import InputError
-    from ..export import (check_graph, check_output_file, check_projection, export, read_rdf_files, resolve_format,
-                          serialize)
+    from ..export import (check_graph, check_output_file, check_projection, check_store_format, export,
+                          read_rdf_files, resolve_format, serialize)
 
     to_stdout = out is None or str(out) == "-"
     fmt = resolve_format(fmt, None if to_stdout else out)
     check_projection(fmt)
+    if order == "store":
+        check_store_format(fmt)
     if to_stdout and fmt.is_projection:
         raise InputError(f"the {fmt.value} format writes a file: give --out PATH")
+    if to_stdout and order == "store":
+        raise InputError("--order store streams to a file: give --out PATH")
     if not to_stdout:
         check_output_file(out)
     if files and data_dir:
         raise InputError("give either RDF FILES or --data, not both")
+    if order == "store" and not files:
+        raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and is"
+                         " written in canonical order: drop --order store")
     from ..build import build, union_graph
 
-    dataset = read_rdf_files(files) if files else build(data_dir).dataset
+    if files and not (fmt.is_dataset and order == "canonical"):  # one graph: read each file the fast way
+        from ..store import OXIGRAPH_ABOVE, Backend, count_triples, load_graph, new_graph
 
-    graph = union_graph(dataset)
+        big = order == "store" or sum(f.stat().st_size for f in files if f.is_file()) > OXIGRAPH_ABOVE
+        graph = new_graph(Backend.OXIGRAPH if big else Backend.RDFLIB)
+        for path in files:
+            load_graph(path, graph=graph)
+        dataset, triples = None, count_triples(graph)
+    else:
+        dataset = read_rdf_files(files) if files else build(data_dir).dataset
+        graph = union_graph(dataset)
+        triples = len(graph)
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
     if to_stdout:
         check_graph(graph, force=force, warn=warn)
-        click.get_binary_stream("stdout").write(serialize(dataset if fmt.is_dataset else graph, fmt))
+        target = dataset if fmt.is_dataset and dataset is not None else graph
+        click.get_binary_stream("stdout").write(serialize(target, fmt))
         return
-    path = export(graph, out, fmt=fmt, dataset=dataset, force=force, warn=warn)
-    click.echo(f"wrote {path} ({fmt.value}, {path.stat().st_size} bytes, {len(graph)} triples)", err=True)
+    path = export(graph, out, fmt=fmt, dataset=dataset, force=force, warn=warn, order=order)
+    click.echo(f"wrote {path} ({fmt.value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
+
+
+def _size(path: Path) -> str:
+    """A file's or folder's size in bytes (a csv projection is a folder of files)."""
+    if path.is_dir():
+        total = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        return f"{total:,} bytes in {sum(1 for p in path.rglob('*') if p.is_file())} files"
+    return f"{path.stat().st_size:,} bytes"
 
 
 @click.command("diff")
