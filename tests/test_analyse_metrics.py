@@ -9,6 +9,7 @@ and the WHO and ECCO groups. WHO has three neighbours (IARC, its UHC division, E
 from __future__ import annotations
 
 import itertools
+import json
 
 import networkx as nx
 import pytest
@@ -143,3 +144,37 @@ def test_sampled_betweenness_in_igraph_equals_networkx_sampling(G, tmp_path):
     H = simple_graph(landscape)
     reference = nx.betweenness_centrality(H, k=60, seed=3, normalized=True)
     assert {r["key"]: r["betweenness"] for r in rows} == {n: round(v, 6) for n, v in reference.items()}
+
+
+def test_approximate_betweenness_is_within_its_error_and_the_same_every_run(tmp_path):
+    """KADABRA's estimate on networkx's scale: every value within the stated error of exact, the top nodes right,
+    and the same numbers on a second run (one thread, fixed seed); the CLI takes --error."""
+    from click.testing import CliRunner
+
+    from oncograph import synth
+    from oncograph.analyse import centrality, project
+    from oncograph.analyse.metrics import approximate_betweenness, exact_betweenness, simple_graph
+    from oncograph.cli import main
+    from oncograph.store import load_graph
+
+    synth.write(tmp_path / "land.nt", 600, seed=2)
+    H = simple_graph(project(load_graph(tmp_path / "land.nt")))
+    exact = exact_betweenness(H)
+    approx = approximate_betweenness(H, 0.01)
+    assert set(approx) == set(exact) and max(exact.values()) > 0.05
+    assert max(abs(approx[v] - exact[v]) for v in H) <= 0.01
+    top = lambda d: sorted(d, key=lambda v: (-d[v], v))  # noqa: E731
+    assert top(approx)[0] == top(exact)[0]
+    assert len(set(top(approx)[:10]) & set(top(exact)[:10])) >= 8
+    assert approximate_betweenness(H, 0.01) == approx
+    rows = centrality(project(load_graph(tmp_path / "land.nt")), by="betweenness", betweenness_error=0.01)
+    assert {r["key"]: r["betweenness"] for r in rows} == {v: round(x, 6) for v, x in approx.items()}
+    with pytest.raises(InputError, match="must both be between 0 and 1"):
+        approximate_betweenness(H, 1.5)
+    out = CliRunner().invoke(main, ["analyse", "centrality", "--by", "betweenness", "--error", "0.01", "--format",
+                                    "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)[0]["label"] == "Rare Cancers Europe"
+    out = CliRunner().invoke(main, ["analyse", "centrality", "--error", "0.01", "--sample", "5"])
+    assert isinstance(out.exception, InputError)  # the CLI's runner turns it into exit 2
+    assert "give --sample or --error, not both" in str(out.exception)

@@ -126,13 +126,19 @@ def analyse_cmd():
 @click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="How many rows (0: all).")
 @click.option("--sample", type=click.IntRange(min=1), default=None,
               help="Estimate betweenness from this many random sources (large graphs).")
+@click.option("--error", "error", type=click.FloatRange(min=0, max=1, min_open=True, max_open=True), default=None,
+              help="Estimate betweenness to within this absolute error (90%% confidence) by adaptive sampling, e.g."
+                   " 0.005: under a second at 28,000 nodes, where exact takes 90 s (large graphs).")
 @FORMAT
-def centrality_cmd(opts, by, top, sample, fmt):
+def centrality_cmd(opts, by, top, sample, error, fmt):
     """Degree, betweenness and PageRank of every organisation, best first."""
     from ..analyse import centrality
+    from ..errors import InputError
 
+    if sample and error:
+        raise InputError("give --sample or --error, not both")
     G, _ = opts.project()
-    rows = centrality(G, by=by, top=top or None, betweenness_sample=sample)
+    rows = centrality(G, by=by, top=top or None, betweenness_sample=sample, betweenness_error=error)
     _emit(rows, fmt, heading=_heading(G, f"Centrality, ranked by {by}"),
           columns=["rank", "label", "acronym", "kind", "ties", "relationships", "degree", "betweenness", "pagerank"])
 
