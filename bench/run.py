@@ -251,19 +251,30 @@ def job_ours(spec: dict) -> None:
             raise NotAvailable("no projection")
         fn = _centrality_function(analyse)
         n = G.number_of_nodes()
-        sample = spec["sample"] if n > spec["exact_up_to"] else None
-        try:
-            out = fn(G, betweenness_sample=sample) if sample else fn(G)
-        except TypeError:  # no sampling option
-            out, sample = fn(G), None
+        error = spec["error"] if n > spec["exact_up_to"] else None
+        out = fn(G, betweenness_error=error) if error else fn(G)
         extra = {"function": f"{fn.__module__}.{fn.__name__}", "nodes": n,
-                 "betweenness": f"sampled k={sample}" if sample else "exact"}
+                 "betweenness": f"KADABRA, error {error}" if error else "exact"}
         top = _top20_betweenness(out)
         if top is not None:
             extra["top20"] = top
         return out, extra
 
     step("centrality", centrality)
+
+    def brokers():
+        analyse = need("oncograph.analyse")
+        sample = spec["sample"] if G.number_of_nodes() > spec["exact_up_to"] else None
+        rows = analyse.brokers(G, sample=sample)
+        return None, {"rows": len(rows), "sources": f"sampled {sample} per group pair" if sample else "all"}
+
+    def communities():
+        analyse = need("oncograph.analyse")
+        return None, {"communities": len(analyse.communities(G))}
+
+    if G is not None:
+        step("brokers", brokers)
+        step("communities", communities)
 
     def reference():
         """Exact betweenness on the same (simple) projection in rustworkx, to score the centrality's top 20."""
@@ -286,8 +297,35 @@ def job_ours(spec: dict) -> None:
         data = ex.serialize_graph(graph, fmt)
         return None, {"bytes": len(data)}
 
-    step("export turtle", export, "turtle")
-    step("export json-ld", export, "jsonld")
+    def export_store(fmt):
+        import tempfile
+
+        ex = need("oncograph.export")
+        with tempfile.TemporaryDirectory(dir=RESULTS) as tmp:
+            path = ex.dump_store_order(graph, Path(tmp) / f"out.{fmt}", fmt)
+            return None, {"bytes": path.stat().st_size}
+
+    def export_graphml():
+        import tempfile
+
+        analyse = need("oncograph.analyse")
+        with tempfile.TemporaryDirectory(dir=RESULTS) as tmp:
+            analyse.export_projection(G, Path(tmp) / "out.graphml", fmt="graphml")
+            return None, {"bytes": (Path(tmp) / "out.graphml").stat().st_size}
+
+    for fmt, name in EXPORTS:
+        if fmt == "jsonld-compact" and spec["triples"] > spec["compact_up_to"]:
+            SKIP.add("export json-ld compact")
+        step(f"export {name}", export, fmt)
+    for fmt, name in (("turtle", "turtle"), ("jsonld", "json-ld")):
+        step(f"export {name} (store order)", export_store, fmt)
+    if G is not None:
+        step("export graphml", export_graphml)
+
+
+#: (oncograph.export format, step name) of every RDF format, canonical order.
+EXPORTS = (("turtle", "turtle"), ("jsonld", "json-ld"), ("nt", "n-triples"), ("trig", "trig"), ("nquads", "n-quads"),
+           ("jsonld-compact", "json-ld compact"))
 
 
 def _centrality_function(analyse):
@@ -380,6 +418,7 @@ def job_naive(spec: dict) -> None:
 
     step("export turtle", export, "turtle")
     step("export json-ld", export, "json-ld")
+    step("export n-triples", export, "nt")
 
 
 def _networkx_centrality(G, spec):
@@ -457,6 +496,7 @@ def job_floor(spec: dict) -> None:
 
     step("export turtle", dump, ox.RdfFormat.TURTLE)
     step("export json-ld", dump, ox.RdfFormat.JSON_LD)
+    step("export n-triples", dump, ox.RdfFormat.N_TRIPLES)
 
 
 def job_pyshacl(spec: dict) -> None:
@@ -478,7 +518,71 @@ def job_pyshacl(spec: dict) -> None:
     step("validate", run)
 
 
-JOBS = {"ours": job_ours, "naive": job_naive, "floor": job_floor, "pyshacl": job_pyshacl}
+#: kind -> (HTTP port, extra environment) of the servers the benchmark starts on loopback (not the tests' ports)
+SERVERS = {"oxigraph": (7979, {}), "virtuoso": (8991, {"SPARQL_SQL_PORT": "1119"})}
+BENCH_GRAPH = "urn:oncograph:bench"
+
+
+def job_server(spec: dict) -> None:
+    """Publish the landscape to a real Oxigraph server and a real Virtuoso on loopback, then run the same bound
+    named queries there through oncograph.endpoint (HTTP, SPARQLWrapper), median of --runs each."""
+    import shutil
+
+    for kind, (port, extra) in SERVERS.items():
+        state = RESULTS / "servers"
+        env = dict(os.environ, SPARQL_SRV_DIR=str(state), SPARQL_HTTP_PORT=str(port), **extra)
+        script = ["bash", str(ROOT / "scripts" / "sparql-server.sh")]
+        endpoint = f"http://127.0.0.1:{port}"
+        auth = {"user": "dba", "password": "dba"} if kind == "virtuoso" else {}
+
+        def start():
+            shutil.rmtree(state / kind, ignore_errors=True)  # a clean database for each size
+            for cmd in ("install", "start"):
+                p = subprocess.run([*script, cmd, kind], env=env, capture_output=True, text=True)
+                if p.returncode:
+                    raise NotAvailable(f"{kind} server: {cmd} failed: {(p.stderr or p.stdout).strip()[-200:]}")
+            return True, {}
+
+        try:
+            if not step(f"{kind}: start", start):
+                continue
+
+            def publish():
+                from oncograph.endpoint import publish as publish_graph
+
+                report = publish_graph(spec["ttl"], endpoint, graph=BENCH_GRAPH, kind=kind, timeout=600, **auth)
+                return None, {"triples": getattr(report, "triples", None)}
+
+            step(f"{kind}: publish", publish)
+
+            def queries():
+                from oncograph.endpoint import query_endpoint
+
+                def run(name, params, text):
+                    result = query_endpoint(endpoint, text, graph=BENCH_GRAPH, kind=kind,
+                                            timeout=spec["query_timeout"], **auth)
+                    return result if isinstance(result, bool) else len(result.rows if hasattr(result, "rows")
+                                                                          else result)
+
+                out = run_queries(queries_to_run(spec), run, spec["runs"], spec["query_timeout"])
+                pid = (state / kind / "pid").read_text().strip()
+                out[1]["server_peak_mb"] = _process_peak_mb(pid)
+                return out
+
+            step(f"{kind}: queries", queries)
+        finally:
+            subprocess.run([*script, "stop", kind], env=env, capture_output=True, text=True)
+
+
+def _process_peak_mb(pid: str) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+
+
+JOBS = {"ours": job_ours, "naive": job_naive, "floor": job_floor, "pyshacl": job_pyshacl, "server": job_server}
 
 
 # =====================================================================================================================
@@ -634,12 +738,48 @@ def machine() -> dict:
 ROWS = [
     ("load / build", "load", "load", "load"),
     ("validate (full shapes)", "validate", "pyshacl:validate", None),
-    ("named queries, median (max)", "queries", "queries", "queries"),
+    ("named queries, median (max)", "queries", None, "queries"),
+    ("the 3 typical queries, median (max)", "typical:queries", "queries", "typical:queries"),
     ("projection", "projection", "projection", "projection"),
-    ("centrality report", "centrality", "centrality", "centrality"),
+    ("centrality report (degree, PageRank, betweenness)", "centrality", "centrality", "centrality"),
+    ("brokers", "brokers", None, None),
+    ("communities", "communities", None, None),
     ("export Turtle", "export turtle", "export turtle", "export turtle"),
-    ("export JSON-LD", "export json-ld", "export json-ld", "export json-ld"),
+    ("export JSON-LD (expanded)", "export json-ld", "export json-ld", "export json-ld"),
+    ("Turtle + JSON-LD", "sum:export turtle+export json-ld", "sum:export turtle+export json-ld",
+     "sum:export turtle+export json-ld"),
+    ("export Turtle, store order", "export turtle (store order)", None, "export turtle"),
+    ("export JSON-LD, store order", "export json-ld (store order)", None, "export json-ld"),
+    ("Turtle + JSON-LD, store order", "sum:export turtle (store order)+export json-ld (store order)", None,
+     "sum:export turtle+export json-ld"),
+    ("export N-Triples", "export n-triples", "export n-triples", "export n-triples"),
+    ("export TriG", "export trig", None, None),
+    ("export N-Quads", "export n-quads", None, None),
+    ("export JSON-LD compacted", "export json-ld compact", None, None),
+    ("export GraphML (projection)", "export graphml", None, None),
 ]
+
+
+def lookup(results: dict, key: str | None) -> dict | None:
+    """One step's result; ``typical:STEP`` re-summarises a query step over the 3 typical queries, ``sum:A+B`` adds
+    two steps."""
+    if not key:
+        return None
+    if key.startswith("sum:"):
+        parts = [results.get(k) for k in key[4:].split("+")]
+        if not all(p and p.get("status") == "ok" for p in parts):
+            return next((p for p in parts if p and p.get("status") != "ok"), None)
+        return {"status": "ok", "seconds": sum(p["seconds"] for p in parts),
+                "peak_mb": max(p["peak_mb"] for p in parts)}
+    if key.startswith("typical:"):
+        res = results.get(key[8:])
+        if not res or res.get("status") != "ok":
+            return res
+        per = {k: v for k, v in res.get("per_query", {}).items() if k in TYPICAL}
+        if not per:
+            return None
+        return {**res, "median_of_medians": statistics.median(per.values()), "max_median": max(per.values())}
+    return results.get(key)
 
 
 def cell(res: dict | None, *, queries: bool = False) -> tuple[str, str, float | None]:
@@ -663,14 +803,15 @@ def table(size_label: str, meta: dict, results: dict) -> str:
              "| step | ours s | ours MB | naive s | naive MB | floor s | floor MB | naive / ours | ours / floor |",
              "|---|---|---|---|---|---|---|---|---|"]
     for title, o, n, f in ROWS:
-        q = o == "queries"
-        os_, om, ov = cell(ours.get(o), queries=q)
-        if n.startswith("pyshacl:"):
-            ns, nm, nv = cell(ps.get(n.split(":", 1)[1]))
-        else:
-            ns, nm, nv = cell(naive.get(n), queries=q)
-        fs, fm, fv = cell(floor.get(f), queries=q) if f else ("–", "", None)
+        q = "queries" in o
+        ores = lookup(ours, o)
+        os_, om, ov = cell(ores, queries=q)
+        nres = lookup(ps, n.split(":", 1)[1]) if n and n.startswith("pyshacl:") else lookup(naive, n)
+        ns, nm, nv = cell(nres, queries=q) if n else ("–", "", None)
+        fs, fm, fv = cell(lookup(floor, f), queries=q) if f else ("–", "", None)
         r1 = f"{nv / ov:.1f}×" if nv and ov else ""
+        if not r1 and nres and nres.get("status") == "timeout" and ov:
+            r1 = f">{nres['seconds'] / ov:.0f}×"  # a lower bound: the naive step was stopped
         r2 = f"{ov / fv:.1f}×" if ov and fv else ""
         lines.append(f"| {title} | {os_} | {om} | {ns} | {nm} | {fs} | {fm} | {r1} | {r2} |")
     notes = []
@@ -698,7 +839,69 @@ def table(size_label: str, meta: dict, results: dict) -> str:
     if q and q.get("status") == "ok":
         notes.append(f"ours slowest named query: {q['slowest']} {q['max_median']:.3f} s; {q['queries']} queries ran"
                      + (f"; errors: {', '.join(q['errors'])}" if q.get("errors") else ""))
-    return "\n".join(lines + ([""] + [f"- {n}" for n in notes] if notes else []))
+    return "\n".join(lines + ([""] + [f"- {n}" for n in notes] if notes else []) + server_table(results))
+
+
+def server_table(results: dict) -> list[str]:
+    """Embedded against server, per query: the embedded one-shot cost (a CLI call loads the file, then queries)
+    and warm cost, against the server's median query over HTTP once the data is published."""
+    ours, server = results.get("ours", {}), results.get("server", {})
+    if not server:
+        return []
+    load, q = ours.get("load") or {}, ours.get("queries") or {}
+    embedded_warm = q.get("median_of_medians") if q.get("status") == "ok" else None
+    embedded_once = load["seconds"] + embedded_warm if embedded_warm is not None and load.get("status") == "ok" \
+        else None
+    lines = ["", "Embedded against server (median over the named queries; one-shot = load the file, then query, as "
+             "each `oncograph query FILE` call does):", "",
+             "| | publish s | query median (max) s | server peak MB | errors |", "|---|---|---|---|---|"]
+    if embedded_warm is not None:
+        lines.append(f"| embedded, graph loaded | – | {embedded_warm:.3f} ({q['max_median']:.3f}) | – | "
+                     f"{len(q.get('errors') or {})} |")
+    if embedded_once is not None:
+        lines.append(f"| embedded, one-shot | – | {embedded_once:.3f} | – | |")
+    for kind in SERVERS:
+        start = server.get(f"{kind}: start") or {}
+        if start.get("status") not in ("ok", None):
+            lines.append(f"| {kind} server | {start.get('status')}: {start.get('note', '')[:80]} | | | |")
+            continue
+        pub, sq = server.get(f"{kind}: publish") or {}, server.get(f"{kind}: queries") or {}
+        ptxt = f"{pub['seconds']:.2f}" if pub.get("status") == "ok" else pub.get("status", "–")
+        qtxt = (f"{sq['median_of_medians']:.3f} ({sq['max_median']:.3f})" if sq.get("status") == "ok"
+                else sq.get("status", "–") + (f" ({sq.get('note', '')[:60]})" if sq.get("note") else ""))
+        peak = sq.get("server_peak_mb")
+        errs = sq.get("errors") or {}
+        lines.append(f"| {kind} server | {ptxt} | {qtxt} | {f'{peak:.0f}' if peak else ''} | "
+                     f"{len(errs)}{': ' + ', '.join(sorted(errs)[:4]) if errs else ''} |")
+    return lines
+
+
+def crossover(all_results: dict, sizes: list[str]) -> str:
+    """The sentence the README needs: from which measured size a server query beats the embedded graph."""
+    def medians(lab):
+        res = all_results[lab]["results"]
+        ours, server = res.get("ours", {}), res.get("server", {})
+        load, q = ours.get("load") or {}, ours.get("queries") or {}
+        if load.get("status") != "ok" or q.get("status") != "ok":
+            return None
+        best = [(server[f"{k}: queries"]["median_of_medians"], k) for k in SERVERS
+                if (server.get(f"{k}: queries") or {}).get("status") == "ok"]
+        return (load["seconds"] + q["median_of_medians"], q["median_of_medians"], min(best)) if best else None
+
+    measured = [(lab, m) for lab in sizes if (m := medians(lab))]
+    if not measured:
+        return ""
+    once = next(((lab, m) for lab, m in measured if m[2][0] < m[0]), None)
+    warm = next(((lab, m) for lab, m in measured if m[2][0] < m[1]), None)
+    text = ["### embedded or server\n\n"]
+    text.append(f"A query on a server (best: {once[1][2][1]}, median {once[1][2][0]:.3f} s) beats a one-shot embedded "
+                f"run (load + query, {once[1][0]:.2f} s) from {once[0]} triples, the smallest size measured where it "
+                "does." if once else "A server query never beat a one-shot embedded run at the sizes measured.")
+    text.append(f" Against a graph already loaded in the process, the server wins from {warm[0]}." if warm else
+                " Against a graph already loaded in the process, the server is slower at every size measured "
+                f"(largest: {measured[-1][0]}, embedded {measured[-1][1][1]:.3f} s against "
+                f"{measured[-1][1][2][0]:.3f} s on {measured[-1][1][2][1]}).")
+    return "".join(text)
 
 
 def growth(all_results: dict, sizes: list[str]) -> str:
@@ -711,8 +914,8 @@ def growth(all_results: dict, sizes: list[str]) -> str:
     for title, o, _, _ in ROWS:
         cells = []
         for a, b in zip(sizes, sizes[1:]):
-            _, _, va = cell(all_results[a]["results"].get("ours", {}).get(o), queries=o == "queries")
-            _, _, vb = cell(all_results[b]["results"].get("ours", {}).get(o), queries=o == "queries")
+            _, _, va = cell(lookup(all_results[a]["results"].get("ours", {}), o), queries="queries" in o)
+            _, _, vb = cell(lookup(all_results[b]["results"].get("ours", {}), o), queries="queries" in o)
             cells.append(f"{vb / va:.1f}×" if va and vb else "")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -728,9 +931,14 @@ def main(argv=None) -> int:
     ap.add_argument("--query-timeout", type=float, default=120, help="seconds for one run of one query")
     ap.add_argument("--exact-up-to", type=int, default=5000,
                     help="exact betweenness up to this many nodes, sampled above")
-    ap.add_argument("--sample", type=int, default=500, help="betweenness sample size above --exact-up-to")
+    ap.add_argument("--sample", type=int, default=500,
+                    help="above --exact-up-to: the naive stack's betweenness sample, and brokers' sources per pair")
+    ap.add_argument("--error", type=float, default=0.005,
+                    help="above --exact-up-to: our betweenness to within this error (KADABRA)")
+    ap.add_argument("--compact-up-to", type=int, default=200_000,
+                    help="time compacted JSON-LD (pyld) only up to this many triples")
     ap.add_argument("--step-timeout", type=float, default=1800)
-    ap.add_argument("--only", default="startup,ours,floor,naive,pyshacl")
+    ap.add_argument("--only", default="startup,ours,floor,naive,pyshacl,server")
     ap.add_argument("--skip", default="", help="steps not to run, comma-separated: a step name, or JOB:step (e.g. 'ours:queries')")
     ap.add_argument("--worker")
     ap.add_argument("--spec")
@@ -769,9 +977,10 @@ def main(argv=None) -> int:
         log(f"== {lab}: {path.name}: {meta['triples']:,} triples")
         spec = {"ttl": str(path), "runs": args.runs, "naive_runs": args.naive_runs, "params": entities(path),
                 "query_timeout": args.query_timeout, "exact_up_to": args.exact_up_to, "sample": args.sample,
+                "error": args.error, "compact_up_to": args.compact_up_to, "triples": meta["triples"],
                 "skip": [x.strip() for x in args.skip.split(",") if x.strip()], "limits": {}}
         results = {}
-        for job in ("ours", "floor", "naive", "pyshacl"):
+        for job in ("ours", "floor", "naive", "pyshacl", "server"):
             if job not in only:
                 continue
             job_spec = dict(spec, limits={"validate": args.pyshacl_timeout} if job == "pyshacl" else {})
@@ -793,6 +1002,7 @@ def main(argv=None) -> int:
     for lab in labels:
         md += [table(lab, out["sizes"][lab]["meta"], out["sizes"][lab]["results"]), ""]
     md.append(growth(out["sizes"], labels))
+    md += ["", crossover(out["sizes"], labels)]
     text = "\n".join(md)
     (RESULTS / f"bench-{stamp}.md").write_text(text + "\n")
     (RESULTS / "latest.md").write_text(text + "\n")
