@@ -5,24 +5,34 @@ One command (from the repository root):
 
     .venv/bin/python bench/run.py --sizes 10k,100k,1m
 
-For each size it generates a landscape with ``oncograph.synth`` (cached in bench/data/), then runs three stacks, each
-in its own subprocess so that peak memory (VmHWM, reset before every step) is per step:
+For each size it generates a landscape with ``oncograph.synth`` (cached in bench/results/data/), then runs five stacks,
+each in its own subprocess so that peak memory (VmHWM, reset before every step) is per step:
 
-- ours:  oncograph.store.load_graph (Oxigraph-backed rdflib Graph), validate(engine="fast"), every named query
-         through oncograph.query.run_query (median of --runs), oncograph.analyse.project + the centrality report,
-         oncograph.export Turtle and JSON-LD;
-- naive: rdflib Graph().parse, pyshacl (capped by --pyshacl-timeout), three typical queries with rdflib's SPARQL,
-         a networkx projection by triple loops, networkx degree / PageRank / betweenness, rdflib serialisers;
-- floor: pyoxigraph Store.bulk_load, the same queries on the raw store, Store.dump to Turtle and JSON-LD, the edge
-         list by Oxigraph SPARQL.
+- ours:    oncograph.store.load_graph (Oxigraph-backed rdflib Graph), validate(engine="fast"), every named query
+           through oncograph.query.run_query (median of --runs), oncograph.analyse.project, the centrality report
+           (exact betweenness up to --exact-up-to nodes, KADABRA to within --error above), brokers, communities,
+           every export format (canonical order; compacted JSON-LD only up to --compact-up-to triples), Turtle and
+           JSON-LD in store order, and the GraphML projection;
+- naive:   rdflib Graph().parse, the three typical queries with rdflib's SPARQL, a networkx projection by triple
+           loops, networkx degree / PageRank / betweenness (sampled from --sample sources above --exact-up-to),
+           rdflib's serialisers;
+- pyshacl: rdflib Graph + pyshacl with the project's shapes, capped by --pyshacl-timeout;
+- floor:   pyoxigraph Store.bulk_load, the same queries on the raw store, Store.dump, the edge list by Oxigraph
+           SPARQL, rustworkx centrality;
+- server:  a real Oxigraph server and a real Virtuoso on loopback (scripts/sparql-server.sh, ports 7979 and 8991):
+           oncograph.endpoint.publish, then every named query over HTTP (median of --runs).
 
-A step whose module does not exist yet (another part of the project still being written) is reported as "n/a"; a
-step that fails is reported with its error; a step that runs over its time limit as "timed out after N s".
-Results go to bench/results/ (gitignored) as JSON and markdown; the table is printed too. Not part of the tests.
+The report gives, per size, a table of seconds, peak memory and the ratios naive / ours and ours / floor (a naive
+step stopped at its limit gives a lower bound, ">N×"), the top-20 betweenness agreement with exact, an embedded
+against server table, the growth of our times between sizes, and a sentence saying from which measured size a
+server query beats the embedded graph. A step whose module does not exist is "n/a"; a step that fails is reported
+with its error; a step over its time limit as "timed out after N s". Results go to bench/results/ (gitignored) as
+JSON and markdown; the table is printed too. Not part of the tests.
 
 Options: --sizes (10k, 100k, 1m, 10m or a number of triples), --runs (query repetitions, default 5), --seed,
 --pyshacl-timeout (s, default 900), --query-timeout (s per query run, default 120), --step-timeout (s, default
-1800), --only startup,ours,floor,naive,pyshacl (the stacks to run), --skip STEP,... (steps not to run).
+1800), --exact-up-to, --sample, --error, --compact-up-to, --only startup,ours,floor,naive,pyshacl,server (the stacks
+to run), --skip STEP,... (steps not to run).
 """
 
 from __future__ import annotations

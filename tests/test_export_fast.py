@@ -211,3 +211,19 @@ def test_cli_exports_a_big_file_in_store_order(landscape, tmp_path):
     p = subprocess.run([EXE, "export", str(landscape), "--order", "store", "--format", "turtle"], capture_output=True,
                        text=True)
     assert p.returncode == 2 and "--order store streams to a file: give --out PATH" in p.stderr
+
+
+def test_trig_and_nquads_of_one_graph_are_its_turtle_and_ntriples(landscape):
+    """A plain graph has only the default graph: TriG writes it as Turtle, N-Quads as N-Triples (no Dataset copy)."""
+    from rdflib import Dataset
+
+    graph = load_graph(landscape, backend="oxigraph")
+    ds = Dataset()
+    for t in graph:
+        ds.add(t)
+    from oncograph.export import serialize_dataset
+
+    assert serialize_graph(graph, Format.TRIG) == serialize_dataset(ds, Format.TRIG) == serialize_graph(graph,
+                                                                                                        Format.TURTLE)
+    assert serialize_graph(graph, Format.NQUADS) == serialize_dataset(ds, Format.NQUADS) == serialize_graph(
+        graph, Format.NTRIPLES)

@@ -46,7 +46,6 @@ from typing import NamedTuple, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.graph import ConjunctiveGraph, Dataset
-from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
@@ -504,10 +503,23 @@ def bind_values(query_text: str, bindings: Mapping[str, Identifier]) -> str:
     return text
 
 
-# pyparsing takes ~0.15 s a parse; a text that parsed (or read back intact) once does so every time.
+@functools.lru_cache(maxsize=512)
+def prepared_query(text: str):
+    """rdflib's prepared query (parse tree and algebra) of ``text``, made once per text and shared with
+    ``oncograph.query``: pyparsing takes ~0.15 s a parse, and one named-query run checks the text, binds values
+    into it, reads them back and runs it (four parses, now two: the text and the bound text)."""
+    from rdflib.plugins.sparql.processor import prepareQuery
+
+    return prepareQuery(text)
+
+
+# a text that parsed (or read back intact) once does so every time.
 @functools.lru_cache(maxsize=512)
 def _check_parses(text: str) -> None:
-    _parse_for_binding(text)
+    try:
+        prepared_query(text)
+    except Exception as exc:  # pyparsing's ParseException, rdflib's plain Exceptions for undeclared prefixes
+        raise InputError(f"cannot bind values into a query that does not parse: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=4096)
@@ -543,13 +555,6 @@ def _sparql_term(term: Identifier) -> str:
             raise InputError(f"{term.language!r} is not a language tag")
         return f"{text}@{term.language}"
     return f"{text}^^<{term.datatype}>" if term.datatype else text
-
-
-def _parse_for_binding(text: str):
-    try:
-        return parseQuery(text)
-    except Exception as exc:  # pyparsing's ParseException, among others
-        raise InputError(f"cannot bind values into a query that does not parse: {exc}") from exc
 
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
@@ -623,7 +628,10 @@ def _where_brace(text: str) -> tuple[int, set[str]]:
 def _check_values_read_back(text: str, expected: Mapping[str, Identifier]) -> None:
     """Parse ``text`` again and make sure it holds a VALUES block with exactly the ``expected`` terms."""
     try:
-        algebra = translateQuery(_parse_for_binding(text)).algebra
+        try:
+            algebra = prepared_query(text).algebra
+        except Exception as exc:
+            raise InputError(f"the query does not parse: {exc}") from exc
     except InputError as exc:
         raise InputError(f"cannot bind values into this query (a WHERE {{ SELECT ... }} needs another pair of"
                          f" braces around the sub-SELECT): {exc}") from exc

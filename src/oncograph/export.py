@@ -198,11 +198,8 @@ def serialize_graph(graph: Graph, fmt: Format | str) -> bytes:
         from . import jsonld
 
         return jsonld.dumps(jsonld.compact(canonical(graph)))
-    if fmt.is_dataset:
-        ds = Dataset()
-        for t in graph:
-            ds.add(t)
-        return serialize_dataset(ds, fmt)
+    if fmt.is_dataset:  # one graph: all in the default graph, which TriG writes as Turtle and N-Quads as N-Triples
+        fmt = Format.TURTLE if fmt is Format.TRIG else Format.NTRIPLES
     if fmt not in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
         raise InputError(f"{fmt.value} is not an RDF format")
     index = _index(graph)
@@ -302,6 +299,8 @@ class _Namer:
         self.used: dict[str, str] = {}
         self._texts: dict[tuple, str] = {}
         self._iris: dict[str, str] = {}
+        separated = all(ns.endswith(("/", "#")) for _, ns in self.prefixes)
+        self._by_namespace = {ns: p for p, ns in reversed(self.prefixes)} if separated else None
 
     def iri(self, iri: str) -> str:
         text = str(iri)
@@ -311,6 +310,13 @@ class _Namer:
         return got
 
     def _format_iri(self, text: str) -> str:
+        if self._by_namespace is not None:  # every namespace ends in / or #: only the last one can give a name
+            cut = max(text.rfind("/"), text.rfind("#")) + 1
+            prefix = self._by_namespace.get(text[:cut]) if cut else None
+            if prefix is not None and _PN_LOCAL.match(text[cut:]):
+                self.used[prefix] = text[:cut]
+                return f"{prefix}:{text[cut:]}"
+            return "<" + _IRI_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04X}", text) + ">"
         for prefix, ns in self.prefixes:
             if text.startswith(ns) and _PN_LOCAL.match(text[len(ns):]):
                 self.used[prefix] = ns
@@ -417,12 +423,11 @@ def _index(graph: Graph, *, blank_nodes: bool = False) -> Index | None:
         import pyoxigraph as ox
 
         store, name = behind
-        triples = ((q.subject, q.predicate, q.object)
-                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph() if name is None else name))
+        triples = store.quads_for_pattern(None, None, None, ox.DefaultGraph() if name is None else name)
         convert = _ox_key
     else:
         triples, convert = graph.triples((None, None, None)), _key_of
-    for s, p, o in triples:
+    for s, p, o, *_ in triples:  # pyoxigraph's Quad unpacks to four terms, rdflib's triple to three
         sk = keys.get(s)
         if sk is None:
             keys[s] = sk = convert(s)

@@ -488,11 +488,10 @@ def check_syntax(text: str, *, source: str = "<query>"):
         raise InputError(f"{source}: SPARQL error: {message}") from exc
 
 
-@lru_cache(maxsize=256)
 def _prepare(text: str):
-    from rdflib.plugins.sparql.processor import prepareQuery
+    from .endpoint import prepared_query  # one cache for the checks here and the binding checks there
 
-    return prepareQuery(text)
+    return prepared_query(text)
 
 
 def _looks_like_update(text: str) -> bool:
