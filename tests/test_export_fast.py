@@ -227,3 +227,89 @@ def test_trig_and_nquads_of_one_graph_are_its_turtle_and_ntriples(landscape):
                                                                                                         Format.TURTLE)
     assert serialize_graph(graph, Format.NQUADS) == serialize_dataset(ds, Format.NQUADS) == serialize_graph(
         graph, Format.NTRIPLES)
+
+
+# -- several formats at once ---------------------------------------------------------------------------------------
+def test_several_store_order_files_at_once_are_each_the_single_dump(landscape, tmp_path):
+    from oncograph.export import dump_store_orders
+
+    graph = load_graph(landscape, backend="oxigraph")
+    targets = {tmp_path / "all.ttl": "turtle", tmp_path / "all.jsonld": Format.JSONLD, tmp_path / "all.nq": "nquads"}
+    written = dump_store_orders(graph, targets)
+    assert written == list(targets)
+    for path, fmt in targets.items():
+        alone = dump_store_order(graph, tmp_path / f"alone{path.suffix}", fmt)
+        assert path.read_bytes() == alone.read_bytes() and path.stat().st_size > 100_000
+
+
+def test_several_store_order_files_are_all_or_nothing(landscape, tmp_path, monkeypatch):
+    """One dump failing (simulated: a full disk cannot be caused here) leaves every previous file as it was, even
+    those whose dump finished, and no temporary file behind."""
+    from oncograph.export import dump_store_orders
+
+    graph = load_graph(landscape, backend="oxigraph")
+    store = oxigraph_of(graph)[0]
+    for name in ("g.ttl", "g.jsonld"):
+        (tmp_path / name).write_bytes(b"previous release\n")
+
+    class FailingJsonld:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def dump(self, fh, fmt, **kw):
+            if fmt == ox.RdfFormat.JSON_LD:
+                fh.write(b"half a file")
+                raise OSError(28, "No space left on device")
+            store.dump(fh, fmt, **kw)
+
+    monkeypatch.setattr("oncograph.store.oxigraph_of", lambda g: (FailingJsonld(), None))
+    with pytest.raises(OSError, match="No space left"):
+        dump_store_orders(graph, {tmp_path / "g.ttl": "turtle", tmp_path / "g.jsonld": "jsonld"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.jsonld", "g.ttl"]
+    assert all((tmp_path / n).read_bytes() == b"previous release\n" for n in ("g.ttl", "g.jsonld"))
+
+
+def test_several_store_order_files_refuse_a_path_given_twice_before_any_work(landscape, tmp_path):
+    from oncograph.export import dump_store_orders
+
+    graph = load_graph(landscape, backend="oxigraph")
+    with pytest.raises(InputError, match="given twice"):
+        dump_store_orders(graph, {tmp_path / "a.ttl": "turtle", f"{tmp_path}/sub/../a.ttl": "turtle"})
+    with pytest.raises(InputError, match="jsonld-compact cannot be written in store order"):
+        dump_store_orders(graph, {tmp_path / "a.ttl": "turtle", tmp_path / "b.jsonld": "jsonld-compact"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_writes_several_formats_from_one_read(landscape, tmp_path):
+    outs = [tmp_path / "big.ttl", tmp_path / "big.jsonld", tmp_path / "big.nt"]
+    p = subprocess.run([EXE, "export", str(landscape), "--order", "store", *[a for o in outs for a in ("--out", str(o))]],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("store order") == 3
+    expected = set(ox.parse(serialize_graph(load_graph(landscape, backend="oxigraph"), Format.NTRIPLES),
+                            format=ox.RdfFormat.N_TRIPLES))
+    for out, rdf in zip(outs, (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES)):
+        assert set(ox.parse(path=str(out), format=rdf)) == expected
+    # canonical order: the same bytes as one --out at a time, GraphML alongside
+    canon = tmp_path / "canon"
+    p = subprocess.run([EXE, "export", "--out", str(canon / "c.ttl"), "--out", str(canon / "c.trig"), "--out",
+                        str(canon / "c.graphml")], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for name in ("c.ttl", "c.trig"):
+        single = subprocess.run([EXE, "export", "--out", str(tmp_path / name)], capture_output=True, text=True)
+        assert single.returncode == 0, single.stderr
+        assert (canon / name).read_bytes() == (tmp_path / name).read_bytes()
+    assert b"<graphml" in (canon / "c.graphml").read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "turtle", "--out", "a.ttl", "--out", "b.ttl"], "drop --format"),
+    (["--out", "a.ttl", "--out", "-"], "standard output takes one format"),
+    (["--out", "a.ttl", "--out", "./a.ttl"], "a.ttl: given twice; give each output file once"),
+    (["--out", "a.ttl", "--out", "b.compact.jsonld", "--order", "store", "FILE"], "cannot be written in store order"),
+])
+def test_cli_several_outs_refusals_write_nothing(landscape, tmp_path, args, message):
+    args = [str(landscape) if a == "FILE" else a for a in args]
+    p = subprocess.run([EXE, "export", *args], capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 2 and message in p.stderr, p.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -564,11 +564,39 @@ def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
     ``oncograph diff``, not a text diff. Turtle and TriG use oncograph's prefixes; JSON-LD is expanded, on one
     line; TriG and N-Quads put the triples in the default graph. Only for graphs held in Oxigraph.
     """
-    import pyoxigraph as ox
+    return dump_store_orders(graph, {path: fmt})[0]
 
+
+def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, workers: int | None = None) -> list[Path]:
+    """Write ``graph`` in several formats (``{path: format}``) in store order at once, one thread per file.
+
+    Oxigraph writes without holding Python's lock, so on two cores Turtle and JSON-LD together take about as long
+    as the slower of the two. All or nothing: every file goes to a temporary file first, and none is renamed into
+    place unless all were written. See :func:`dump_store_order` for the order and the formats.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs: dict[Path, Format] = {}
+    for path, fmt in targets.items():
+        key = Path(path).resolve()
+        if key in {p.resolve() for p in jobs}:
+            raise InputError(f"{path}: given twice; give each output file once")
+        jobs[Path(path)] = check_store_format(Format.parse(fmt))
+    if not jobs:
+        raise InputError("no output file given")
+    store, source = _held_store(graph)
+    with contextlib.ExitStack() as files:
+        opened = [(files.enter_context(atomic_file(path)), fmt) for path, fmt in jobs.items()]
+        with ThreadPoolExecutor(max_workers=workers or min(len(opened), os.cpu_count() or 1)) as pool:
+            for done in [pool.submit(_dump, store, source, fh, fmt) for fh, fmt in opened]:
+                done.result()  # the first failure propagates; the ExitStack then removes every temporary file
+    return list(jobs)
+
+
+def _held_store(graph: Graph):
+    """The pyoxigraph Store and graph name behind ``graph``, or an InputError if it is not held in Oxigraph."""
     from .store import oxigraph_of
 
-    fmt = check_store_format(Format.parse(fmt))
     behind = oxigraph_of(graph)
     if behind is None or getattr(graph, "default_union", False):
         # Copying would change terms: Oxigraph keeps numbers and dates in canonical form and turns types derived
@@ -576,7 +604,12 @@ def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
         raise InputError("store order writes a graph held in Oxigraph (read with oncograph.store.load_graph(...,"
                          " backend='oxigraph'), as `oncograph export FILE --order store` does); this graph is in"
                          " rdflib's memory store: use the canonical order")
-    store, name = behind
+    return behind
+
+
+def _dump(store, name, fh, fmt: Format) -> None:
+    import pyoxigraph as ox
+
     source = ox.DefaultGraph() if name is None else name
     if fmt.is_dataset and (source != ox.DefaultGraph() or any(True for _ in store.named_graphs())):
         part = ox.Store()  # TriG / N-Quads of one graph: that graph alone, as the default graph
@@ -584,10 +617,8 @@ def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
                          for q in store.quads_for_pattern(None, None, None, source))
         store, source = part, ox.DefaultGraph()
     kwargs = {"prefixes": dict(PREFIXES)} if fmt in (Format.TURTLE, Format.TRIG) else {}
-    with atomic_file(path) as fh:
-        store.dump(fh, getattr(ox.RdfFormat, _STORE_FORMATS[fmt]), from_graph=None if fmt.is_dataset else source,
-                   **kwargs)
-    return Path(path)
+    store.dump(fh, getattr(ox.RdfFormat, _STORE_FORMATS[fmt]), from_graph=None if fmt.is_dataset else source,
+               **kwargs)
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -773,6 +804,6 @@ def _write_all(out: Path, blobs: dict[str, bytes]) -> list[Path]:
 
 __all__ = ["ExportRefused", "Format", "Order", "RELEASE_GRAPH_FILES", "atomic_file", "atomic_write", "canonical",
            "check_graph", "check_output_file", "check_projection", "check_store_format", "check_writable",
-           "dump_store_order", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
+           "dump_store_order", "dump_store_orders", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
            "serialize", "serialize_dataset", "serialize_graph", "shipped_ontology_files", "term_key", "trig", "turtle",
            "write_release", "write_release_docs"]

@@ -15,15 +15,17 @@ FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graph
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of curated YAML to build (default: the project's data/). Not with FILES.")
 @click.option("--format", "fmt", default=None, metavar="FORMAT", help=FORMAT_HELP)
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
-              help="File to write. Omitted or '-': standard output (RDF formats only).")
+@click.option("--out", "outs", type=click.Path(path_type=Path), multiple=True,
+              help="File to write. Omitted or '-': standard output (RDF formats only). Repeat it to write several "
+                   "formats (each from its extension) from one read of the graph; with --order store they are "
+                   "written in parallel.")
 @click.option("--force", is_flag=True, help="Write even if the graph has SHACL violations (they are still reported).")
 @click.option("--order", type=click.Choice(["canonical", "store"]), default="canonical", show_default=True,
               help="canonical: sorted, so a data change is a small text diff; store: streamed in Oxigraph's order, "
                    "3-5x faster on big graphs, same triples, same bytes for the same input, but not sorted "
                    "(turtle, nt, jsonld, trig, nquads; TriG and N-Quads then hold one default graph).")
-def export_cmd(files, data_dir, fmt, out, force, order):
-    """Write the graph built from data/ (or read from RDF FILES) in one format.
+def export_cmd(files, data_dir, fmt, outs, force, order):
+    """Write the graph built from data/ (or read from RDF FILES) in one format, or several (--out repeated).
 
     The output path is checked before any work. A graph with SHACL violations is reported and, unless --force,
     not written (exit 1). TriG and N-Quads keep one named graph per source document. Big FILES are read into
@@ -31,8 +33,16 @@ def export_cmd(files, data_dir, fmt, out, force, order):
     """
     from ..errors import InputError
     from ..export import (check_graph, check_output_file, check_projection, check_store_format, export,
-                          read_rdf_files, resolve_format, serialize)
+                          resolve_format, serialize)
 
+    if len(outs) > 1:
+        if fmt is not None:
+            raise InputError("--format names the format of one --out; with several --out files each format comes"
+                             " from its file's extension: drop --format")
+        if any(str(o) == "-" for o in outs):
+            raise InputError("--out -: standard output takes one format; give file paths when repeating --out")
+        return _export_several(files, data_dir, outs, force, order)
+    out = outs[0] if outs else None
     to_stdout = out is None or str(out) == "-"
     fmt = resolve_format(fmt, None if to_stdout else out)
     check_projection(fmt)
@@ -49,20 +59,7 @@ def export_cmd(files, data_dir, fmt, out, force, order):
     if order == "store" and not files:
         raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and is"
                          " written in canonical order: drop --order store")
-    from ..build import build, union_graph
-
-    if files and not (fmt.is_dataset and order == "canonical"):  # one graph: read each file the fast way
-        from ..store import OXIGRAPH_ABOVE, Backend, count_triples, load_graph, new_graph
-
-        big = order == "store" or sum(f.stat().st_size for f in files if f.is_file()) > OXIGRAPH_ABOVE
-        graph = new_graph(Backend.OXIGRAPH if big else Backend.RDFLIB)
-        for path in files:
-            load_graph(path, graph=graph)
-        dataset, triples = None, count_triples(graph)
-    else:
-        dataset = read_rdf_files(files) if files else build(data_dir).dataset
-        graph = union_graph(dataset)
-        triples = len(graph)
+    graph, dataset, triples = _read(files, data_dir, order, keep_graphs=fmt.is_dataset)
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
     if to_stdout:
         check_graph(graph, force=force, warn=warn)
@@ -71,6 +68,66 @@ def export_cmd(files, data_dir, fmt, out, force, order):
         return
     path = export(graph, out, fmt=fmt, dataset=dataset, force=force, warn=warn, order=order)
     click.echo(f"wrote {path} ({fmt.value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
+
+
+def _read(files, data_dir, order: str, *, keep_graphs: bool):
+    """(graph, dataset or None, triple count) from RDF FILES, or built from data/.
+
+    FILES are read into one graph the fast way (big ones into Oxigraph) unless a dataset format in canonical order
+    needs their named graphs (``keep_graphs``).
+    """
+    from ..build import build, union_graph
+    from ..export import read_rdf_files
+
+    if files and not (keep_graphs and order == "canonical"):
+        from ..store import OXIGRAPH_ABOVE, Backend, count_triples, load_graph, new_graph
+
+        big = order == "store" or sum(f.stat().st_size for f in files if f.is_file()) > OXIGRAPH_ABOVE
+        graph = new_graph(Backend.OXIGRAPH if big else Backend.RDFLIB)
+        for path in files:
+            load_graph(path, graph=graph)
+        return graph, None, count_triples(graph)
+    dataset = read_rdf_files(files) if files else build(data_dir).dataset
+    graph = union_graph(dataset)
+    return graph, dataset, len(graph)
+
+
+def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
+    """Several --out files from one read of the graph; every path and format is checked before any work."""
+    from ..errors import InputError
+    from ..export import (Format, atomic_write, check_graph, check_output_file, check_projection,
+                          check_store_format, dump_store_orders, export_projection, resolve_format, serialize)
+
+    formats = {}
+    for out in outs:
+        fmt = resolve_format(None, out)
+        check_projection(fmt)
+        if order == "store":
+            check_store_format(fmt)
+        path = check_output_file(out)
+        if path.resolve() in {p.resolve() for p in formats}:
+            raise InputError(f"--out {out}: given twice; give each output file once")
+        formats[path] = fmt
+    if files and data_dir:
+        raise InputError("give either RDF FILES or --data, not both")
+    if order == "store" and not files:
+        raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and is"
+                         " written in canonical order: drop --order store")
+    graph, dataset, triples = _read(files, data_dir, order, keep_graphs=any(f.is_dataset for f in formats.values()))
+    warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
+    check_graph(graph, force=force, warn=warn)
+    if order == "store":
+        dump_store_orders(graph, formats)
+    else:  # every RDF file serialised before the first is written, so a failure leaves none changed
+        blobs = {path: serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
+                 for path, fmt in formats.items() if not fmt.is_projection}
+        for path, fmt in formats.items():
+            if fmt.is_projection:
+                export_projection(graph, path, fmt=fmt)
+        for path, data in blobs.items():
+            atomic_write(path, data)
+    for path, fmt in formats.items():
+        click.echo(f"wrote {path} ({Format(fmt).value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
 
 
 def _size(path: Path) -> str:
