@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from oncograph.build import build
+
+# The build cache (oncograph.buildcache) of this session, and of the CLI processes it starts, goes in a folder of
+# its own, so the suite neither reads a stale entry from the user's cache nor leaves one there.
+os.environ["ONCOGRAPH_CACHE"] = tempfile.mkdtemp(prefix="oncograph-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT.parent / "shared" / "sources"

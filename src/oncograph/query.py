@@ -516,13 +516,14 @@ def _position(text: str, pattern: re.Pattern) -> str:
 
 @lru_cache(maxsize=1)
 def _built_graph() -> Graph:
-    from .build import build
+    from .buildcache import built_graph
 
-    return build().graph()
+    return built_graph()
 
 
 def default_graph() -> Graph:
-    """The graph built from ``data/``, built once per process (do not mutate it)."""
+    """The graph built from ``data/``, built once per process (do not mutate it), and kept between processes in
+    the build cache (:mod:`oncograph.buildcache`) while data and code are unchanged."""
     return _built_graph()
 
 
