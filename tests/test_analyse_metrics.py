@@ -178,3 +178,66 @@ def test_approximate_betweenness_is_within_its_error_and_the_same_every_run(tmp_
     out = CliRunner().invoke(main, ["analyse", "centrality", "--error", "0.01", "--sample", "5"])
     assert isinstance(out.exception, InputError)  # the CLI's runner turns it into exit 2
     assert "give --sample or --error, not both" in str(out.exception)
+
+
+# -- brokerage on a generated landscape: overlapping groups, the pair count, sampling -----------------------------
+@pytest.fixture(scope="module")
+def landscape_projection(tmp_path_factory):
+    from oncograph import synth
+    from oncograph.store import load_graph
+
+    path = tmp_path_factory.mktemp("brokers") / "landscape.ttl"
+    synth.write(path, 150, seed=5)
+    return project(load_graph(path))
+
+
+def _brute_force(H, A, B):
+    """The definition by enumeration: every unordered {a, b}, a in A, b in B, a != b, once."""
+    expected: dict[str, float] = {}
+    pairs = {frozenset(p) for p in itertools.product(A, B) if p[0] != p[1]}
+    connected = 0
+    for a, b in (sorted(p) for p in pairs):
+        if nx.has_path(H, a, b):
+            connected += 1
+            paths = list(nx.all_shortest_paths(H, a, b))
+            for path in paths:
+                for v in path[1:-1]:
+                    expected[v] = expected.get(v, 0.0) + 1 / len(paths)
+    return expected, connected
+
+
+def test_brokerage_between_overlapping_groups_matches_brute_force(landscape_projection):
+    """Patient organisations that are also research organisations sit in both groups: each pair is still counted
+    once, and the connected-pair count (the denominator of ``share``) is exact."""
+    from oncograph.analyse.metrics import _group_betweenness, group
+
+    G = landscape_projection
+    H = simple_graph(G)
+    A = members(G, group("patient-organisation"))
+    B = members(G, group("research-organisation"))
+    assert 1 < len(set(A) & set(B)) < len(B)  # a real overlap, not one group inside the other
+    expected, connected = _brute_force(H, A, B)
+    got, got_connected = _group_betweenness(H, A, B, sample=None, seed=0)
+    assert got_connected == connected > 100
+    assert {v for v, x in got.items() if x > 1e-9} == {v for v, x in expected.items() if x > 0}
+    assert all(abs(got[v] - expected.get(v, 0.0)) < 1e-6 for v in got)
+
+
+def test_sampled_brokerage_is_deterministic_and_unbiased(landscape_projection):
+    from oncograph.analyse.metrics import _group_betweenness, group
+
+    G = landscape_projection
+    H = simple_graph(G)
+    A, B = members(G, group("patient")), members(G, group("professional"))
+    exact, connected = _group_betweenness(H, A, B, sample=None, seed=0)
+    assert _group_betweenness(H, A, B, sample=len(A), seed=3) == (exact, connected)  # all sources: exact
+    k = len(A) // 3
+    first = _group_betweenness(H, A, B, sample=k, seed=7)
+    assert first == _group_betweenness(H, A, B, sample=k, seed=7)  # the same draw for a seed
+    assert first != _group_betweenness(H, A, B, sample=k, seed=8)
+    assert first[1] == connected  # the pair count is exact even when sampling
+    # unbiased: over many draws the mean estimate of the total brokerage approaches the exact total
+    totals = [sum(_group_betweenness(H, A, B, sample=k, seed=s)[0].values()) for s in range(40)]
+    exact_total = sum(exact.values())
+    assert exact_total > 0
+    assert abs(sum(totals) / len(totals) - exact_total) < 0.05 * exact_total
