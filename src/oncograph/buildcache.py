@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from rdflib import Graph
@@ -78,17 +77,11 @@ def built_graph(data_dir: Path | str | None = None) -> Graph:
 
 
 def _store(entry: Path, graph: Graph) -> None:
-    """Write the entry atomically (temporary file, then rename) and drop older entries; never fail the run."""
+    """Write the entry atomically and drop older entries; never fail the run."""
+    from .export import atomic_write
+
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=f".{entry.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(graph.serialize(format="nt", encoding="utf-8"))
-            os.replace(tmp, entry)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(entry, graph.serialize(format="nt", encoding="utf-8"))
         for old in entry.parent.glob(f"{_PREFIX}*.nt"):
             if old != entry:
                 old.unlink(missing_ok=True)

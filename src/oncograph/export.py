@@ -577,10 +577,11 @@ def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, 
     from concurrent.futures import ThreadPoolExecutor
 
     jobs: dict[Path, Format] = {}
+    seen: set[Path] = set()
     for path, fmt in targets.items():
-        key = Path(path).resolve()
-        if key in {p.resolve() for p in jobs}:
+        if (key := Path(path).resolve()) in seen:
             raise InputError(f"{path}: given twice; give each output file once")
+        seen.add(key)
         jobs[Path(path)] = check_store_format(Format.parse(fmt))
     if not jobs:
         raise InputError("no output file given")

@@ -96,17 +96,18 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     """Several --out files from one read of the graph; every path and format is checked before any work."""
     from ..errors import InputError
     from ..export import (Format, atomic_write, check_graph, check_output_file, check_projection,
-                          check_store_format, dump_store_orders, export_projection, resolve_format, serialize)
+                          check_store_format, dump_store_orders, resolve_format, serialize)
 
-    formats = {}
+    formats, seen = {}, set()
     for out in outs:
         fmt = resolve_format(None, out)
         check_projection(fmt)
         if order == "store":
             check_store_format(fmt)
         path = check_output_file(out)
-        if path.resolve() in {p.resolve() for p in formats}:
+        if path.resolve() in seen:
             raise InputError(f"--out {out}: given twice; give each output file once")
+        seen.add(path.resolve())
         formats[path] = fmt
     if files and data_dir:
         raise InputError("give either RDF FILES or --data, not both")
@@ -121,9 +122,13 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     else:  # every RDF file serialised before the first is written, so a failure leaves none changed
         blobs = {path: serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
                  for path, fmt in formats.items() if not fmt.is_projection}
-        for path, fmt in formats.items():
-            if fmt.is_projection:
-                export_projection(graph, path, fmt=fmt)
+        projected = [(path, fmt) for path, fmt in formats.items() if fmt.is_projection]
+        if projected:  # one projection for every projection file
+            from ..analyse import export_projection, project
+
+            G = project(graph)
+            for path, fmt in projected:
+                export_projection(G, path, fmt=fmt.value)
         for path, data in blobs.items():
             atomic_write(path, data)
     for path, fmt in formats.items():
