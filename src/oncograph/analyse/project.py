@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import gc
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -247,6 +249,25 @@ class _Edge:
     attrs: dict = field(default_factory=dict)
 
 
+def _collector_paused(func):
+    """Run ``func`` with Python's cyclic garbage collector off: building a projection allocates millions of dicts,
+    lists and tuples, none of them in cycles, and the collector's repeated full passes over them cost about 15% of the
+    time on a 1M-triple landscape (``bench/run.py``). It is switched back on (if it was on) however ``func`` ends."""
+
+    @functools.wraps(func)
+    def paused(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def project(
     graph,
     *,
@@ -353,16 +374,24 @@ def project(
 
     G = nx.MultiGraph(as_of=as_of.isoformat() if as_of else "", undated=undated.value, listing_ties=listing_ties,
                       follow_mergers=follow_mergers)
-    for iri in sorted(keep, key=node_key):
-        G.add_node(node_key(iri), **nodes[iri], merged_from=tuple(sorted(node_key(o) for o in merged_from[iri])))
+    short = {iri: node_key(iri) for iri in keep}  # node_key once per node, not several times per edge
+    G.add_nodes_from((short[iri], dict(nodes[iri], merged_from=tuple(sorted(node_key(o) for o in merged_from[iri]))))
+                     for iri in sorted(keep, key=short.__getitem__))
     # Edge keys are unique in the whole graph (GraphML and GEXF need unique edge ids): a relationship that gives
     # several edges (a merger of two, a partnership of three, a shared event) adds the pair to its key.
     repeated = Counter(e.key for e in edges)
-    for e in sorted(edges, key=lambda e: (e.key, node_key(e.u), node_key(e.v))):
-        key = e.key if repeated[e.key] == 1 else f"{e.key}#{node_key(e.u)}--{node_key(e.v)}"
-        while G.has_edge(node_key(e.u), node_key(e.v), key):  # one relationship landing twice on a pair (mergers)
+    for e in edges:  # normally already there; after follow_mergers an edge can end on a node outside keep
+        for x in (e.u, e.v):
+            if x not in short:
+                short[x] = node_key(x)
+    rows = sorted((e.key, short[e.u], short[e.v], i, e.attrs) for i, e in enumerate(edges))  # i: ties keep order
+    adj = G.adj
+    for key, u, v, _, attrs in rows:
+        if repeated[key] != 1:
+            key = f"{key}#{u}--{v}"
+        while key in adj[u].get(v, ()):  # one relationship landing twice on a pair (mergers)
             key += "+"
-        G.add_edge(node_key(e.u), node_key(e.v), key=key, **e.attrs)
+        G.add_edge(u, v, key, **attrs)
     return G
 
 
@@ -399,12 +428,12 @@ class _Context:
     concepts: dict[str, dict]
     titles: dict[str, str]
     type_labels: dict[str, str]
+    labels: _Labels = field(init=False)
+    rel: _Rel = field(init=False)
 
-    def label(self, concept: str) -> str:
-        return self.concepts[concept]["label"] if concept in self.concepts else _local(concept)
-
-    def labels(self, values: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted({self.label(c) for c in values}))
+    def __post_init__(self):
+        self.labels = _Labels(self.concepts)
+        self.rel = _Rel(self.t)
 
 
 def _concepts(t: Triples) -> dict[str, dict]:
@@ -427,78 +456,126 @@ def _entities(t: Triples, concepts: dict) -> dict[str, dict]:
         for s in t.of_type(cls):
             classed[s] = name
     top_labels = {c["id"]: c["label"] for c in concepts.values()}
-
-    def labels(s, p):
-        return tuple(sorted({concepts[c]["label"] if c in concepts else _local(c) for c in t.get(s, p)}))
+    order = {k: i for i, k in enumerate(KIND_PRIORITY)}
+    labels = _Labels(concepts)
+    # Whole tables fetched once: the loop below runs once per entity (28k in a 1M-triple landscape).
+    pref, founding, member_count = t.ones(_T.pref), t.ones(_T.founding), t.ones(_T.member_count)
+    acronym, alt, kind = t.table(_T.acronym), t.table(_T.alt), t.table(_T.kind)
+    disease, discipline, scope = t.table(_T.disease), t.table(_T.discipline), t.table(_T.scope)
+    derived_from = t.table(_T.derived_from)
+    nothing: list[str] = []
 
     out = {}
     for s, entity_class in classed.items():
-        label = t.one(s, _T.pref) or node_key(s)
-        acronyms = sorted(set(t.get(s, _T.acronym)))
-        kind_concepts = [c for c in t.get(s, _T.kind) if c in concepts]
+        label = pref.get(s) or node_key(s)
+        acronyms = sorted(set(acronym.get(s, nothing)))
+        kinds = kind.get(s, nothing)
+        kind_concepts = [c for c in kinds if c in concepts]
         tops = sorted({concepts[c]["top"] for c in kind_concepts})
         lineage = sorted({a for c in kind_concepts for a in concepts[c]["lineage"]})
-        order = {k: i for i, k in enumerate(KIND_PRIORITY)}
         primary = min(tops, key=lambda k: (order.get(k, len(order)), k)) if tops else ""
+        alts = alt.get(s)
         out[s] = {
             "iri": s,
             "label": label,
             "acronym": acronyms[0] if acronyms else "",
             "short_label": acronyms[0] if acronyms else label,
-            "alt_names": tuple(sorted(set(t.get(s, _T.alt)) - {label, *acronyms})),
+            "alt_names": tuple(sorted(set(alts) - {label, *acronyms})) if alts else (),
             "entity_class": entity_class,
             "kind": top_labels.get(primary, primary) or entity_class,
             "kind_id": primary or entity_class.replace(" ", "-"),
-            "kinds": labels(s, _T.kind),
+            "kinds": labels(kinds),
             "kind_ids": tuple(sorted({concepts[c]["id"] for c in kind_concepts})),
             "all_kind_ids": tuple(lineage),
-            "disease_areas": labels(s, _T.disease),
-            "disciplines": labels(s, _T.discipline),
-            "scopes": labels(s, _T.scope),
-            "member_count": t.one(s, _T.member_count),
-            "founded": t.one(s, _T.founding),
+            "disease_areas": labels(disease.get(s, nothing)),
+            "disciplines": labels(discipline.get(s, nothing)),
+            "scopes": labels(scope.get(s, nothing)),
+            "member_count": member_count.get(s, ""),
+            "founded": founding.get(s, ""),
             "founded_sources": (),
-            "sources": tuple(sorted(set(t.get(s, _T.derived_from)))),
+            "sources": tuple(sorted(set(derived_from.get(s, nothing)))),
         }
     return out
 
 
-def _period(t: Triples, r: str) -> dict:
-    statuses = t.get(r, _T.start_status) + t.get(r, _T.end_status)
-    return {
-        "start_date": t.one(r, _T.start),
-        "end_date": t.one(r, _T.end),
-        "period_start": t.one(r, _T.period_start),
-        "period_end": t.one(r, _T.period_end),
-        "date_derived": _T.derived in statuses,
-        "date_derivation": " ".join(x for x in (t.one(r, _T.start_how), t.one(r, _T.end_how)) if x),
-    }
+class _Labels:
+    """Concept IRIs -> their sorted, distinct labels (the local name where a concept is not described)."""
+
+    def __init__(self, concepts: dict[str, dict]):
+        self.of = {c: d["label"] for c, d in concepts.items()}
+
+    def __call__(self, values: Iterable[str]) -> tuple[str, ...]:
+        of = self.of
+        if isinstance(values, list) and len(values) < 2:  # most entities have none or one of each
+            return (of[values[0]] if values[0] in of else _local(values[0]),) if values else ()
+        return tuple(sorted({of[c] if c in of else _local(c) for c in values}))
+
+
+class _Rel:
+    """The relationship-node tables the edge attributes read, fetched once (an edge reads about twenty)."""
+
+    def __init__(self, t: Triples):
+        self.derived_from, self.status_type, self.focus = (t.table(p) for p in (_T.derived_from, _T.status_type,
+                                                                                  _T.focus))
+        self.org_role, self.onco_role = t.table(_T.org_role), t.table(_T.onco_role)
+        self.start_status, self.end_status = t.table(_T.start_status), t.table(_T.end_status)
+        self.name, self.note, self.announced = t.ones(_T.name), t.ones(_T.note), t.ones(_T.announced)
+        self.start, self.end = t.ones(_T.start), t.ones(_T.end)
+        self.period_start, self.period_end = t.ones(_T.period_start), t.ones(_T.period_end)
+        self.start_how, self.end_how = t.ones(_T.start_how), t.ones(_T.end_how)
+
+    def dated(self, r: str) -> bool:
+        return r in self.period_start or r in self.period_end
+
+    def period(self, r: str) -> dict:
+        how = " ".join(x for x in (self.start_how.get(r, ""), self.end_how.get(r, "")) if x)
+        return {
+            "start_date": self.start.get(r, ""),
+            "end_date": self.end.get(r, ""),
+            "period_start": self.period_start.get(r, ""),
+            "period_end": self.period_end.get(r, ""),
+            "date_derived": _T.derived in self.start_status.get(r, ()) or _T.derived in self.end_status.get(r, ()),
+            "date_derivation": how,
+        }
 
 
 def _attrs(ctx: _Context, rels: list[str], cls: str, subj: str, obj: str, **extra) -> dict:
     """The attributes of one edge, from the relationship node(s) it stands for."""
-    t = ctx.t
-    srcs = sorted({s for r in rels for s in t.get(r, _T.derived_from)})
+    rt, labels, nothing = ctx.rel, ctx.labels, ()
+    r0 = rels[0]
+    if len(rels) == 1:  # nearly every edge: no merging of values across relationship nodes
+        srcs = sorted(set(rt.derived_from.get(r0, nothing)))
+        roles = rt.org_role.get(r0, []) + rt.onco_role.get(r0, [])
+        statuses = rt.status_type.get(r0, nothing)
+        focus = rt.focus.get(r0, nothing)
+        note = rt.note.get(r0, "")
+    else:
+        srcs = sorted({s for r in rels for s in rt.derived_from.get(r, nothing)})
+        roles = [c for r in rels for table in (rt.org_role, rt.onco_role) for c in table.get(r, nothing)]
+        statuses = [c for r in rels for c in rt.status_type.get(r, nothing)]
+        focus = [c for r in rels for c in rt.focus.get(r, nothing)]
+        note = " ".join(sorted({rt.note.get(r, "") for r in rels} - {""}))
+    titles = ctx.titles
     attrs = {
         **EDGE_ATTRIBUTES,
         "relationship_type": _local(cls),
-        "type_label": ctx.type_labels.get(cls, _local(cls)),
+        "type_label": ctx.type_labels.get(cls) or _local(cls),
         "relationships": tuple(sorted(rels)),
         "subject": node_key(subj),
         "object": node_key(obj),
-        "role": LIST_SEPARATOR.join(ctx.labels(c for r in rels for p in (_T.org_role, _T.onco_role)
-                                               for c in t.get(r, p))),
-        "name": t.one(rels[0], _T.name),
-        "status": LIST_SEPARATOR.join(ctx.labels(c for r in rels for c in t.get(r, _T.status_type))),
-        "focus_areas": ctx.labels(c for r in rels for c in t.get(r, _T.focus)),
-        "note": " ".join(sorted({t.one(r, _T.note) for r in rels} - {""})),
-        "announced": t.one(rels[0], _T.announced),
-        **_period(t, rels[0]),
-        "dated_by": "relationship" if t.get(rels[0], _T.period_start) or t.get(rels[0], _T.period_end) else "",
+        "role": LIST_SEPARATOR.join(labels(roles)) if roles else "",
+        "name": rt.name.get(r0, ""),
+        "status": LIST_SEPARATOR.join(labels(statuses)) if statuses else "",
+        "focus_areas": labels(focus) if focus else (),
+        "note": note,
+        "announced": rt.announced.get(r0, ""),
+        **rt.period(r0),
+        "dated_by": "relationship" if rt.dated(r0) else "",
         "sources": tuple(srcs),
-        "source_titles": tuple(ctx.titles.get(s, node_key(s)) for s in srcs),
+        "source_titles": tuple(titles.get(s) or node_key(s) for s in srcs),
     }
-    attrs.update(extra)
+    if extra:
+        attrs.update(extra)
     return attrs
 
 
@@ -516,6 +593,8 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
 
     for r, cls in typed:
         if cls == _LISTING:
+            if not listing_ties:  # a listing alone gives no edge: its two tables need not be read
+                continue
             for section in t.get(r, _T.in_section) or t.get(r, _T.listed_in):
                 for item in t.get(r, _T.listed_item):
                     listed[section][item] = r
@@ -528,7 +607,7 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
             for agent, event in itertools.product(t.get(r, _T.agent), t.get(r, _T.event)):
                 event_roles[event][agent].append(r)
                 if include_events:
-                    add([r], cls, agent, event, **_event_dates(t, [r], event))
+                    add([r], cls, agent, event, **_event_dates(ctx.rel, [r], event))
         elif cls in _SPECS:
             spec = _SPECS[cls]
             subjects = sorted(set(t.get(r, spec.subject)))
@@ -548,7 +627,7 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
                 roles = [", ".join(ctx.labels(c for r in by_agent[x] for c in t.get(r, _T.onco_role))) for x in (a, b)]
                 add(rels, _EVENT_ROLE, a, b, key=f"shared-event/{node_key(event)}", tie="shared-event", via=event,
                     via_label=t.one(event, _T.pref) or node_key(event),
-                    role=LIST_SEPARATOR.join(roles), **_event_dates(t, rels, event))
+                    role=LIST_SEPARATOR.join(roles), **_event_dates(ctx.rel, rels, event))
     if listing_ties:
         for section in sorted(listed):
             items = listed[section]
@@ -559,13 +638,13 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
     return out
 
 
-def _event_dates(t: Triples, rels: list[str], event: str) -> dict:
+def _event_dates(rt: _Rel, rels: list[str], event: str) -> dict:
     """The roles' own dates, or else the event's: a ceremony in October 2023 dates the parts played in it."""
-    own = [r for r in rels if t.get(r, _T.period_start) or t.get(r, _T.period_end)]
+    own = [r for r in rels if rt.dated(r)]
     if own:
-        return {**_period(t, own[0]), "dated_by": "relationship"}
-    if t.get(event, _T.period_start) or t.get(event, _T.period_end):
-        return {**_period(t, event), "dated_by": "event"}
+        return {**rt.period(own[0]), "dated_by": "relationship"}
+    if rt.dated(event):
+        return {**rt.period(event), "dated_by": "event"}
     return {}
 
 

@@ -28,6 +28,7 @@ class Triples:
         self.by_predicate: dict[str, dict[str, list[str]]] = {}
         self.instances: dict[str, list[str]] = {}
         self.types: dict[str, set[str]] = defaultdict(set)
+        self._ones: dict[str, dict[str, str]] = {}
         for c in dict.fromkeys(classes):
             members = sorted({s for s, _ in _scan(source, RDF_TYPE, c)})
             self.instances[c] = members
@@ -36,9 +37,29 @@ class Triples:
 
     def _load(self, p: str) -> dict[str, list[str]]:
         table: dict[str, list[str]] = defaultdict(list)
-        for s, o in _scan(self.source, p):
-            table[s].append(o)
+        behind = _plain_store(self.source)
+        if behind is not None:  # the common big case: no generator between the store and the table
+            import pyoxigraph
+
+            store, graph = behind
+            for q in store.quads_for_pattern(None, pyoxigraph.NamedNode(p), None, graph):
+                table[q.subject.value].append(q.object.value)
+        else:
+            for s, o in _scan(self.source, p):
+                table[s].append(o)
         self.by_predicate[p] = table = dict(table)
+        return table
+
+    def table(self, p: str) -> dict[str, list[str]]:
+        """Subject -> values of one predicate, for loops that look up many subjects (no method call per lookup)."""
+        table = self.by_predicate.get(p)
+        return self._load(p) if table is None else table
+
+    def ones(self, p: str) -> dict[str, str]:
+        """Subject -> its ``one`` value of a predicate, worked out once per predicate."""
+        table = self._ones.get(p)
+        if table is None:
+            table = self._ones[p] = {s: (v[0] if len(v) == 1 else min(v)) for s, v in self.table(p).items()}
         return table
 
     def get(self, s: str, p: str) -> list[str]:
@@ -49,11 +70,25 @@ class Triples:
 
     def one(self, s: str, p: str) -> str:
         """The smallest value (so a second value never changes the result from run to run), or ""."""
-        values = self.get(s, p)
-        return min(values) if values else ""
+        return self.ones(p).get(s, "")
 
     def of_type(self, cls: str) -> list[str]:
         return self.instances.get(cls, [])
+
+
+def _plain_store(source):
+    """``(pyoxigraph.Store, graph)`` when ``source`` is an Oxigraph-held Graph read as one graph (no union), else None."""
+    if not isinstance(source, Graph) or getattr(source, "default_union", False):
+        return None
+    from ..store import oxigraph_of
+
+    behind = oxigraph_of(source)
+    if behind is None:
+        return None
+    import pyoxigraph
+
+    store, name = behind
+    return store, (pyoxigraph.DefaultGraph() if name is None else name)
 
 
 def _scan(source, p: str, o: str | None = None) -> Iterator[tuple[str, str]]:
