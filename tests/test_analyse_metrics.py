@@ -241,3 +241,40 @@ def test_sampled_brokerage_is_deterministic_and_unbiased(landscape_projection):
     exact_total = sum(exact.values())
     assert exact_total > 0
     assert abs(sum(totals) / len(totals) - exact_total) < 0.05 * exact_total
+
+
+def test_louvain_in_igraph_matches_networkx_louvain_and_leaves_the_generator_as_it_was(tmp_path, monkeypatch):
+    """igraph's multilevel Louvain: every node in exactly one community, the same split on every run, a modularity
+    within 0.01 of networkx's Louvain for the same graph; afterwards igraph draws from Python's ``random`` again.
+    Without igraph, networkx's Louvain itself."""
+    import random
+    import sys
+
+    import igraph
+
+    from oncograph import synth
+    from oncograph.analyse.metrics import louvain
+    from oncograph.store import load_graph
+
+    synth.write(tmp_path / "land.nt", 600, seed=3)
+    H = simple_graph(project(load_graph(tmp_path / "land.nt")))
+    found = louvain(H, seed=7)
+    assert sorted(v for c in found for v in c) == sorted(H)  # a partition
+    assert louvain(H, seed=7) == found
+    reference = nx.community.louvain_communities(H, weight="weight", seed=7)
+    ours, theirs = (nx.community.modularity(H, p, weight="weight") for p in (found, reference))
+    assert 10 < len(found) < H.number_of_nodes() and ours > 0.5
+    assert abs(ours - theirs) <= 0.01, (ours, theirs)
+    finer = louvain(H, seed=7, resolution=3.0)
+    assert len(finer) > len(found)
+
+    def draw():  # a random graph drawn by igraph from whatever generator it has
+        random.seed(11)
+        return igraph.Graph.Erdos_Renyi(n=30, m=40).get_edgelist()
+
+    assert draw() == draw()  # igraph follows the (reseeded) random module, as before the call
+    with pytest.raises(InputError, match="resolution -1.0 must be 0 or more"):
+        louvain(H, resolution=-1.0)
+
+    monkeypatch.setitem(sys.modules, "igraph", None)  # as if igraph were not installed
+    assert louvain(H, seed=7) == nx.community.louvain_communities(H, weight="weight", seed=7)

@@ -177,7 +177,7 @@ def brokers_cmd(opts, between, top, sample, fmt):
 @analyse_cmd.command("communities")
 @projection_options
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the Louvain method.")
-@click.option("--resolution", type=float, default=1.0, show_default=True,
+@click.option("--resolution", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Louvain resolution: above 1 gives more, smaller communities.")
 @click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
               help="Leave out communities smaller than this.")
