@@ -85,3 +85,34 @@ def test_spec_date_against_a_plain_string(tmp_path):
     params = {"date": "2025-06-30"}
     assert [cases.show(r[0]) for r in run_query("relationships-as-of", params, graph=plain).rows] == ["rel:x"]
     assert run_query("relationships-as-of", params, graph=fast).rows == []
+
+
+def test_graph_query_on_oxigraph_gives_rdflib_terms_as_rdflib_does(curated_pair):
+    """graph.query on an Oxigraph-held graph goes straight to Oxigraph and converts each distinct term once; the rows
+    hold the very terms rdflib's own engine gives: typed and language-tagged literals, simple literals without
+    xsd:string, None where OPTIONAL binds nothing, with initBindings honoured; ASK and CONSTRUCT too.
+    (Member counts are left out: Oxigraph stores xsd:nonNegativeInteger as xsd:integer, see test_export_fast.)"""
+    from rdflib import URIRef
+
+    plain, fast = curated_pair
+    text = """SELECT ?org ?kind ?label ?founded ?acronym ?lang WHERE {
+        ?org a org:Organization ; skos:prefLabel ?label ; onco:kind ?kind .
+        OPTIONAL { ?org schema:foundingDate ?founded }
+        OPTIONAL { ?org onco:acronym ?acronym }
+        OPTIONAL { ?org skos:altLabel ?lang FILTER(lang(?lang) != "") }
+    }"""
+    kind = URIRef("https://w3id.org/oncograph/id/kinds/patient-advocacy-group")
+    for bindings in ({}, {"kind": kind}):
+        rows = lambda g: sorted((tuple(r) for r in g.query(text, initBindings=bindings)), key=repr)  # noqa: E731
+        got, expected = rows(fast), rows(plain)
+        assert got == expected and len(got) > 5
+        assert [[type(t) for t in r] for r in got] == [[type(t) for t in r] for r in expected]
+        assert [[getattr(t, "datatype", None) for t in r] for r in got] == \
+            [[getattr(t, "datatype", None) for t in r] for r in expected]
+        assert any(t is None for r in got for t in r)  # an unbound OPTIONAL
+    assert any(r[3] is not None and r[3].datatype is not None for r in fast.query(text))  # typed dates came back
+    for acronym, answer_ in (("ESMO", True), ("no such acronym", False)):
+        ask = f"ASK {{ ?x onco:acronym {Literal(acronym).n3()} }}"
+        assert fast.query(ask).askAnswer is plain.query(ask).askAnswer is answer_
+    construct = "CONSTRUCT { ?o skos:prefLabel ?l } WHERE { ?o onco:acronym 'ESMO' ; skos:prefLabel ?l }"
+    assert set(fast.query(construct).graph) == set(plain.query(construct).graph) != set()

@@ -135,6 +135,31 @@ def _store_class():
                         for q in quads)
 
             def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
+                if isinstance(query, str) and not kwargs:  # as oxrdflib's query, converting each term only once
+                    import pyoxigraph as ox
+                    from oxrdflib._converter import to_ox
+                    from rdflib.term import Node
+
+                    found = self._inner.query(
+                        query,
+                        use_default_graph_as_union=queryGraph == "__UNION__",
+                        default_graph=to_ox(queryGraph) if isinstance(queryGraph, Node) else None,
+                        prefixes=dict(self._namespace_for_prefix, **initNs),
+                        substitutions={ox.Variable(k): to_ox(v) for k, v in initBindings.items()},
+                    )
+                    if isinstance(found, ox.QuerySolutions):
+                        result = Result("SELECT")
+                        result.vars = [Variable(v.value) for v in found.variables]
+                        result.bindings = _bindings(result.vars, found)
+                        return result
+                    if isinstance(found, ox.QueryBoolean):
+                        result = Result("ASK")
+                        result.askAnswer = bool(found)
+                        return result
+                    result = Result("CONSTRUCT")
+                    result.graph = g = Graph()
+                    g += (tuple(map(from_ox, (t.subject, t.predicate, t.object))) for t in found)
+                    return result
                 result = super().query(query, initNs, initBindings, queryGraph, **kwargs)
                 if result.type == "SELECT":
                     rows = result.bindings
@@ -147,6 +172,23 @@ def _store_class():
 
         _STORE_CLASS = Store
     return _STORE_CLASS
+
+
+def _bindings(variables, solutions):
+    """Rows of rdflib terms from pyoxigraph solutions, each distinct term converted once: building an rdflib Literal
+    costs tens of microseconds (it parses the value), and labels, kinds and sources repeat from row to row."""
+    memo: dict = {}
+
+    def term(t):
+        if t is None:
+            return None
+        r = memo.get(t)
+        if r is None:
+            r = memo[t] = from_ox(t)
+        return r
+
+    for solution in solutions:
+        yield {v: term(t) for v, t in zip(variables, solution)}
 
 
 def _plain(term):
