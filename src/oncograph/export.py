@@ -26,6 +26,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .errors import InputError, OutputError, ValidationFailed
+from .gcpause import collector_paused
 from .namespaces import PREFIXES, bind_prefixes
 
 
@@ -187,6 +188,7 @@ def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
     return serialize_graph(data, fmt)
 
 
+@collector_paused
 def serialize_graph(graph: Graph, fmt: Format | str) -> bytes:
     """Serialise one graph deterministically.
 
@@ -225,6 +227,7 @@ def _jsonld_by_rdflib(graph: Graph) -> bytes:
     return jsonld.dumps(json.loads(canonical(graph).serialize(format="json-ld", auto_compact=False)))
 
 
+@collector_paused
 def serialize_dataset(dataset: Dataset, fmt: Format | str) -> bytes:
     """Serialise a dataset keeping its named graphs (TriG, N-Quads), deterministically; other formats get the union."""
     fmt = Format.parse(fmt)
@@ -255,6 +258,7 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
+@collector_paused
 def turtle(graph: Graph, *, prefixes: dict[str, str] | None = None) -> bytes:
     """Canonical Turtle: the prefixes used (from ``prefixes``, default oncograph's), then one block per subject."""
     namer = _Namer(prefixes or PREFIXES)
@@ -262,6 +266,7 @@ def turtle(graph: Graph, *, prefixes: dict[str, str] | None = None) -> bytes:
     return namer.header_after(_turtle_blocks(index, namer)).encode("utf-8")
 
 
+@collector_paused
 def trig(dataset: Dataset, *, prefixes: dict[str, str] | None = None) -> bytes:
     """Canonical TriG: default-graph triples first, then one block per non-empty named graph, by graph IRI."""
     namer = _Namer(prefixes or PREFIXES)

@@ -18,6 +18,7 @@ import networkx as nx
 
 from ..errors import InputError
 from ..export import atomic_write, check_writable
+from ..gcpause import collector_paused
 from .project import LIST_SEPARATOR
 
 __all__ = ["ProjectionFormat", "export_projection", "flatten", "serialize_projection"]
@@ -73,6 +74,7 @@ def _format_for(path: Path, fmt) -> ProjectionFormat:
                      " or give the format")
 
 
+@collector_paused
 def serialize_projection(G: nx.Graph, fmt: ProjectionFormat | str) -> dict[str, bytes]:
     """The file contents, by file name (``projection.graphml``; or ``nodes.csv`` and ``edges.csv``)."""
     fmt = ProjectionFormat(fmt)

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import networkx as nx
 
 from ..errors import InputError
+from ..gcpause import collector_paused
 
 __all__ = ["simple_graph", "centrality", "approximate_betweenness", "exact_betweenness", "sampled_betweenness", "brokers", "communities", "louvain", "components", "Group", "GROUPS", "group"]
 
 
+@collector_paused
 def simple_graph(G: nx.Graph) -> nx.Graph:
     """Collapse parallel edges: one edge per pair, ``weight`` summed, ``types`` the relationship types joined."""
     # Nodes and edges go in sorted: layouts, PageRank and float sums follow insertion order, and the projection's
@@ -46,6 +48,7 @@ def _node_row(G: nx.Graph, key: str) -> dict:
             "kind": data.get("kind", "")}
 
 
+@collector_paused
 def centrality(G: nx.Graph, *, by: str = "degree", top: int | None = None, betweenness_sample: int | None = None,
                betweenness_error: float | None = None, seed: int = 0) -> list[dict]:
     """Degree, betweenness and PageRank of every node, best first by ``by``.
@@ -347,6 +350,7 @@ def louvain(H: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> list[set
     return [{nodes[i] for i in members} for members in found]
 
 
+@collector_paused
 def communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, top: int = 5,
                 min_size: int = 2) -> list[dict]:
     """Louvain communities (weighted, fixed seed: the same split every run; see :func:`louvain`), largest first,
@@ -363,6 +367,7 @@ def communities(G: nx.Graph, *, seed: int = 42, resolution: float = 1.0, top: in
     return [{"community": i, **_summary(G, H, c, rank, top)} for i, c in enumerate(groups, 1)]
 
 
+@collector_paused
 def components(G: nx.Graph, *, top: int = 5) -> list[dict]:
     """Connected components, largest first; an isolated node is a component of one."""
     H = simple_graph(G)

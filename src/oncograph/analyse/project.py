@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
-import gc
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -34,6 +32,7 @@ from rdflib import Dataset
 from rdflib.namespace import FOAF, PROV, RDFS, SKOS
 
 from ..errors import InputError
+from ..gcpause import collector_paused
 from ..model import REL_TYPES
 from ..namespaces import BASE, DCT, ONCO, ORG, SCHEMA
 from .rdfread import Triples
@@ -249,25 +248,7 @@ class _Edge:
     attrs: dict = field(default_factory=dict)
 
 
-def _collector_paused(func):
-    """Run ``func`` with Python's cyclic garbage collector off: building a projection allocates millions of dicts,
-    lists and tuples, none of them in cycles, and the collector's repeated full passes over them cost about 15% of the
-    time on a 1M-triple landscape (``bench/run.py``). It is switched back on (if it was on) however ``func`` ends."""
-
-    @functools.wraps(func)
-    def paused(*args, **kwargs):
-        was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if was_on:
-                gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@collector_paused
 def project(
     graph,
     *,

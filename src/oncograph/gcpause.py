@@ -1,0 +1,33 @@
+"""Python's cyclic garbage collector, paused while big plain-data structures are built.
+
+Why: the projection, the simple graph, the canonical writers and the projection exports each allocate millions of
+dicts, lists, tuples and strings, none of them in reference cycles. The collector runs a pass every few hundred
+allocations and, now and then, a full pass over every live object, so the more a process already holds (a 1M-triple
+projection is millions of objects), the more each step costs: time grows faster than the data. Paused, the 1M
+projection took about 15% less time and the canonical Turtle 10% less (``bench/run.py``). Memory is still freed by
+reference counting; only cycles wait for the collector, which comes back on as soon as the function returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+
+__all__ = ["collector_paused"]
+
+
+def collector_paused(func):
+    """Run ``func`` with the cyclic collector off, switched back on (if it was on) however ``func`` ends. Nested
+    calls leave it to the outermost."""
+
+    @functools.wraps(func)
+    def paused(*args, **kwargs):
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return paused
