@@ -231,6 +231,15 @@ def test_dataset_and_pyoxigraph_store_give_the_same_projection(built, G):
     from_store = project(store)
     assert sorted(from_store.edges(keys=True)) == sorted(G.edges(keys=True))
     assert dict(from_store.nodes(data=True)) == dict(G.nodes(data=True))
+    flat = pyoxigraph.Store()  # no named graphs: read as its default graph, without the union's de-duplication
+    from oncograph.build import union_graph
+
+    flat.load(union_graph(built.dataset).serialize(format="nt", encoding="utf-8"),
+              format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert next(iter(flat.named_graphs()), None) is None
+    from_flat = project(flat)
+    assert list(from_flat.edges(keys=True, data=True)) == list(from_store.edges(keys=True, data=True))
+    assert list(from_flat.nodes(data=True)) == list(from_store.nodes(data=True))
 
 
 def test_projection_is_deterministic(graph, G):

@@ -77,7 +77,14 @@ class Triples:
 
 
 def _plain_store(source):
-    """``(pyoxigraph.Store, graph)`` when ``source`` is an Oxigraph-held Graph read as one graph (no union), else None."""
+    """``(pyoxigraph.Store, graph)`` when ``source`` reads as one graph of a store: an Oxigraph-held Graph (no union),
+    or a pyoxigraph Store without named graphs (its union is its default graph: no repeats to drop). Else None."""
+    if hasattr(source, "quads_for_pattern") and hasattr(source, "named_graphs"):
+        if next(iter(source.named_graphs()), None) is not None:
+            return None
+        import pyoxigraph
+
+        return source, pyoxigraph.DefaultGraph()
     if not isinstance(source, Graph) or getattr(source, "default_union", False):
         return None
     from ..store import oxigraph_of
@@ -104,7 +111,7 @@ def _scan(source, p: str, o: str | None = None) -> Iterator[tuple[str, str]]:
             yield str(s), str(value)
         return
     if hasattr(source, "quads_for_pattern"):  # pyoxigraph.Store: the union of all its graphs, without repeats
-        yield from _scan_store(source, None, p, o, union=True)
+        yield from _scan_store(source, None, p, o, union=_plain_store(source) is None)
         return
     raise TypeError(f"cannot read triples from {type(source).__name__}; pass an rdflib Graph or a pyoxigraph Store")
 
