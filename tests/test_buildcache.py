@@ -102,3 +102,25 @@ def test_the_cli_query_gives_the_same_output_cold_and_warm(tmp_path):
                          env={**env, buildcache.ENV: "off"})
     assert warm.returncode == off.returncode == 0
     assert cold.stdout == warm.stdout == off.stdout and cold.stdout.count("\n") > 10
+
+
+def test_cache_reader_keeps_every_term_as_written(tmp_path):
+    """The entry is read by pyoxigraph, except where it holds explicit xsd:string literals, which pyoxigraph cannot
+    tell from simple ones: then rdflib's parser reads it and the two stay apart. Typed, language-tagged and
+    non-canonical literals ("007"^^xsd:integer, a nonNegativeInteger) come back exactly as written."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    typed = [Literal("007", datatype=XSD.integer), Literal("28", datatype=XSD.nonNegativeInteger),
+             Literal("2024-02", datatype=XSD.gYearMonth), Literal("Krebs", lang="de"), Literal("plain")]
+    entry = tmp_path / "built-typed.nt"
+    entry.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for o in typed), encoding="utf-8")
+    assert set(buildcache._read(entry).objects(s, p)) == set(typed)
+    assert all(o.datatype == t.datatype and str(o) == str(t) for o in buildcache._read(entry).objects(s, p)
+               for t in typed if t == o)
+
+    explicit = Literal("plain", datatype=XSD.string)
+    entry.write_text(f"{s.n3()} {p.n3()} {explicit.n3()} .\n{s.n3()} {p.n3()} {Literal('plain').n3()} .\n",
+                     encoding="utf-8")
+    assert set(buildcache._read(entry).objects(s, p)) == {explicit, Literal("plain")}

@@ -63,9 +63,7 @@ def built_graph(data_dir: Path | str | None = None) -> Graph:
         try:
             entry = folder / f"{_PREFIX}{build_key(data_dir)}.nt"
             if entry.is_file():
-                graph = bind_prefixes(Graph())
-                graph.parse(entry, format="nt")
-                return graph
+                return _read(entry)
         except Exception:  # noqa: BLE001 -- an unreadable or damaged cache is passed over: build instead
             pass
     from .build import build
@@ -73,6 +71,33 @@ def built_graph(data_dir: Path | str | None = None) -> Graph:
     graph = build(data_dir).graph()
     if entry is not None:
         _store(entry, graph)
+    return graph
+
+
+def _read(entry: Path) -> Graph:
+    """The cached graph, in rdflib's memory store (as ``build`` gives it), parsed by pyoxigraph: rdflib's own
+    N-Triples parser is pure Python and took most of a cached query's start-up. Each distinct term is made once.
+    A file with explicit ``xsd:string`` literals goes through rdflib's parser, which keeps them apart from simple
+    literals (pyoxigraph reads both the same)."""
+    data = entry.read_bytes()
+    graph = bind_prefixes(Graph())
+    if b"^^<http://www.w3.org/2001/XMLSchema#string>" in data:
+        graph.parse(data=data, format="nt")
+        return graph
+    import pyoxigraph as ox
+
+    from .store import from_ox
+
+    memo: dict = {}
+
+    def term(t):
+        r = memo.get(t)
+        if r is None:
+            r = memo[t] = from_ox(t)
+        return r
+
+    graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
+               for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     return graph
 
 
