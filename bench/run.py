@@ -820,6 +820,11 @@ def cell(res: dict | None, *, queries: bool = False) -> tuple[str, str, float | 
     return f"{res['seconds']:.2f}", f"{res['peak_mb']:.0f}", res["seconds"]
 
 
+def ratio(x: float) -> str:
+    """1.8×, or 0.04× where one decimal would round a real ratio to 0.0×."""
+    return f"{x:.1f}×" if x >= 0.095 else f"{x:.2g}×"
+
+
 def table(size_label: str, meta: dict, results: dict) -> str:
     ours, naive, floor, ps = (results.get(k, {}) for k in ("ours", "naive", "floor", "pyshacl"))
     lines = [f"### {size_label}: {meta['triples']:,} triples, {meta['orgs']:,} organisations, "
@@ -833,10 +838,10 @@ def table(size_label: str, meta: dict, results: dict) -> str:
         nres = lookup(ps, n.split(":", 1)[1]) if n and n.startswith("pyshacl:") else lookup(naive, n)
         ns, nm, nv = cell(nres, queries=q) if n else ("–", "", None)
         fs, fm, fv = cell(lookup(floor, f), queries=q) if f else ("–", "", None)
-        r1 = f"{nv / ov:.1f}×" if nv and ov else ""
+        r1 = ratio(nv / ov) if nv and ov else ""
         if not r1 and nres and nres.get("status") == "timeout" and ov:
             r1 = f">{nres['seconds'] / ov:.0f}×"  # a lower bound: the naive step was stopped
-        r2 = f"{ov / fv:.1f}×" if ov and fv else ""
+        r2 = ratio(ov / fv) if ov and fv else ""
         lines.append(f"| {title} | {os_} | {om} | {ns} | {nm} | {fs} | {fm} | {r1} | {r2} |")
     notes = []
     for stack, res in (("ours", ours), ("naive", naive), ("floor", floor)):

@@ -4,8 +4,9 @@ Why: the projection, the simple graph, the canonical writers and the projection 
 dicts, lists, tuples and strings, none of them in reference cycles. The collector runs a pass every few hundred
 allocations and, now and then, a full pass over every live object, so the more a process already holds (a 1M-triple
 projection is millions of objects), the more each step costs: time grows faster than the data. Paused, the 1M
-projection took about 15% less time and the canonical Turtle 10% less (``bench/run.py``). Memory is still freed by
-reference counting; only cycles wait for the collector, which comes back on as soon as the function returns.
+projection took about 15% less time and the canonical Turtle about 10% less (timed with the collector on and off in
+turn, in one process). Memory is still freed by reference counting; only cycles wait for the collector, which
+comes back on as soon as the function returns.
 """
 
 from __future__ import annotations
