@@ -140,13 +140,23 @@ def _store_class():
                     from oxrdflib._converter import to_ox
                     from rdflib.term import Node
 
-                    found = self._inner.query(
-                        query,
-                        use_default_graph_as_union=queryGraph == "__UNION__",
-                        default_graph=to_ox(queryGraph) if isinstance(queryGraph, Node) else None,
-                        prefixes=dict(self._namespace_for_prefix, **initNs),
-                        substitutions={ox.Variable(k): to_ox(v) for k, v in initBindings.items()},
-                    )
+                    try:
+                        found = self._inner.query(
+                            query,
+                            use_default_graph_as_union=queryGraph == "__UNION__",
+                            default_graph=to_ox(queryGraph) if isinstance(queryGraph, Node) else None,
+                            prefixes=dict(self._namespace_for_prefix, **initNs),
+                            substitutions={ox.Variable(k): to_ox(v) for k, v in initBindings.items()},
+                        )
+                    except RuntimeError as exc:
+                        # Oxigraph substitutes only variables a SELECT projects. For an ASK, or a SELECT that does
+                        # not show a bound variable, rdflib's own engine answers over this store (Graph.query falls
+                        # back to it on NotImplementedError): slower, with rdflib's meaning of initBindings (bound
+                        # before the pattern runs; a trailing VALUES block would leave FILTERs without them)
+                        if initBindings and "does not contain" in str(exc):
+                            raise NotImplementedError("initBindings on a variable the query does not select") \
+                                from exc
+                        raise
                     if isinstance(found, ox.QuerySolutions):
                         result = Result("SELECT")
                         result.vars = [Variable(v.value) for v in found.variables]
