@@ -951,6 +951,7 @@ def growth(all_results: dict, sizes: list[str]) -> str:
 
 
 def main(argv=None) -> int:
+    global RESULTS, DATA  # --results moves them
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10k,100k,1m")
     ap.add_argument("--seed", type=int, default=1)
@@ -969,17 +970,23 @@ def main(argv=None) -> int:
     ap.add_argument("--step-timeout", type=float, default=1800)
     ap.add_argument("--only", default="startup,ours,floor,naive,pyshacl,server")
     ap.add_argument("--skip", default="", help="steps not to run, comma-separated: a step name, or JOB:step (e.g. 'ours:queries')")
+    ap.add_argument("--results", default=str(RESULTS),
+                    help="folder for the results and the generated landscapes (default bench/results, gitignored)")
     ap.add_argument("--worker")
     ap.add_argument("--spec")
     args = ap.parse_args(argv)
     if args.worker:
         spec = json.loads(args.spec)
+        RESULTS = Path(spec.get("results", RESULTS))
+        DATA = RESULTS / "data"
         SKIP.update(spec.get("skip", []))
         JOB[0] = args.worker
         JOBS[args.worker](spec)
         return 0
 
     only = set(args.only.split(","))
+    RESULTS = Path(args.results).resolve()
+    DATA = RESULTS / "data"
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     log_lines: list[str] = []
@@ -1004,7 +1011,7 @@ def main(argv=None) -> int:
         labels.append(lab)
         path, meta = landscape(size, args.seed)
         log(f"== {lab}: {path.name}: {meta['triples']:,} triples")
-        spec = {"ttl": str(path), "runs": args.runs, "naive_runs": args.naive_runs, "params": entities(path),
+        spec = {"results": str(RESULTS), "ttl": str(path), "runs": args.runs, "naive_runs": args.naive_runs, "params": entities(path),
                 "query_timeout": args.query_timeout, "exact_up_to": args.exact_up_to, "sample": args.sample,
                 "error": args.error, "compact_up_to": args.compact_up_to, "triples": meta["triples"],
                 "skip": [x.strip() for x in args.skip.split(",") if x.strip()], "limits": {}}

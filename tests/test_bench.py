@@ -1,0 +1,41 @@
+"""The scale benchmark still runs: bench/run.py on a tiny landscape, every stack but the servers, into a folder of
+the test's own. Nothing is timed here (the benchmark is for running on purpose); this checks that every step of
+every stack completes and that the report holds its table, so the documented command does not rot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runs_every_step_on_a_tiny_landscape(tmp_path):
+    results = tmp_path / "results"
+    repo_results = ROOT / "bench" / "results"
+    before = sorted(repo_results.rglob("*")) if repo_results.exists() else []
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "3000", "--runs", "1",
+                          "--only", "ours,floor,naive,pyshacl", "--results", str(results),
+                          "--query-timeout", "60", "--step-timeout", "300"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=900, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads((results / "latest.json").read_text())
+    (label,) = report["sizes"]
+    jobs = report["sizes"][label]["results"]
+    assert set(jobs) == {"ours", "floor", "naive", "pyshacl"}
+    failed = {f"{job}:{step}": r.get("note", r["status"]) for job, steps in jobs.items()
+              for step, r in steps.items() if isinstance(r, dict) and r.get("status") != "ok"}
+    assert not failed
+    ours = jobs["ours"]
+    assert {"load", "validate", "queries", "projection", "centrality", "brokers", "communities", "export turtle",
+            "export json-ld", "export turtle + json-ld together (store order)", "export graphml"} <= set(ours)
+    assert ours["queries"]["queries"] >= 40 and not ours["queries"]["errors"]
+    assert ours["validate"]["conforms"] is True  # a generated landscape without injected violations
+    md = (results / "latest.md").read_text()
+    assert f"### {label}: " in md and "| projection | " in md and "| Turtle + JSON-LD | " in md
+    assert "top-20 betweenness agreement with exact (rustworkx, same projection): 20/20" in md
+    assert (results / "data").is_dir() and list((results / "data").glob("landscape-*.ttl"))
+    after = sorted(repo_results.rglob("*")) if repo_results.exists() else []
+    assert after == before  # --results kept the repository's bench/results untouched
