@@ -288,3 +288,16 @@ def test_garbage_collector_is_paused_only_while_projecting(graph):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_as_of_takes_a_date_a_datetime_or_an_iso_string(graph):
+    """The README's ``project(graph, as_of="2020-01-01")`` works, and means what the date does."""
+    by_date = project(graph, as_of=dt.date(2020, 1, 1))
+    for same in ("2020-01-01", " 2020-01-01 ", dt.datetime(2020, 1, 1, 15, 30)):
+        G = project(graph, as_of=same)
+        assert G.graph["as_of"] == "2020-01-01"
+        assert sorted(G.edges(keys=True)) == sorted(by_date.edges(keys=True))
+    assert by_date.number_of_edges() < project(graph).number_of_edges()
+    for bad in ("2020-13-01", "last year", 2020):
+        with pytest.raises(InputError, match="is not a date; give a datetime.date or an ISO date"):
+            project(graph, as_of=bad)

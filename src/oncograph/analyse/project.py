@@ -258,7 +258,7 @@ def project(
     include_campaigns: bool = True,
     listing_ties: bool = False,
     follow_mergers: bool = False,
-    as_of: dt.date | None = None,
+    as_of: dt.date | str | None = None,
     undated: Undated | str = Undated.KEEP,
 ) -> nx.MultiGraph:
     """Project the RDF graph (rdflib Graph or Dataset, or pyoxigraph Store) onto a ``networkx.MultiGraph``.
@@ -300,6 +300,7 @@ def project(
 
         graph = union_graph(graph)
     undated = Undated(undated)
+    as_of = _as_date(as_of)
     wanted = _resolve_types(relationship_types)
     supers, type_labels = _ontology()
     classes = [c for c, _ in _ENTITY_CLASSES] + [_T.type_, _T.concept, _T.source_doc] + sorted(supers)
@@ -374,6 +375,20 @@ def project(
             key += "+"
         G.add_edge(u, v, key, **attrs)
     return G
+
+
+def _as_date(value) -> dt.date | None:
+    """``as_of`` as a date: a ``datetime.date``, a datetime (its day) or an ISO string ("2020-01-01")."""
+    if value is None or type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(f"as_of {value!r} is not a date; give a datetime.date or an ISO date such as '2020-01-01'")
 
 
 def _typed(t: Triples, supers: dict[str, frozenset[str]], wanted: set[str] | None) -> list[tuple[str, str]]:
