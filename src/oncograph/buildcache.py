@@ -86,16 +86,9 @@ def _read(entry: Path) -> Graph:
         return graph
     import pyoxigraph as ox
 
-    from .store import from_ox
+    from .store import converter
 
-    memo: dict = {}
-
-    def term(t):
-        r = memo.get(t)
-        if r is None:
-            r = memo[t] = from_ox(t)
-        return r
-
+    term = converter()
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
                for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
     return graph

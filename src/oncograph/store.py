@@ -185,8 +185,16 @@ def _store_class():
 
 
 def _bindings(variables, solutions):
-    """Rows of rdflib terms from pyoxigraph solutions, each distinct term converted once: building an rdflib Literal
-    costs tens of microseconds (it parses the value), and labels, kinds and sources repeat from row to row."""
+    """Rows of rdflib terms from pyoxigraph solutions, each distinct term converted once."""
+    term = converter()
+    for solution in solutions:
+        yield {v: term(t) for v, t in zip(variables, solution)}
+
+
+def converter():
+    """A memoised :func:`from_ox`: building an rdflib Literal costs tens of microseconds (it parses the value), and
+    in query answers and parsed files the same labels, kinds, predicates and sources recur. Use one per answer or
+    file, so the memo goes with it."""
     memo: dict = {}
 
     def term(t):
@@ -197,8 +205,7 @@ def _bindings(variables, solutions):
             r = memo[t] = from_ox(t)
         return r
 
-    for solution in solutions:
-        yield {v: term(t) for v, t in zip(variables, solution)}
+    return term
 
 
 def _plain(term):
@@ -282,4 +289,4 @@ def from_ox(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-__all__ = ["Backend", "FORMATS", "OXIGRAPH_ABOVE", "count_triples", "from_ox", "load_graph", "new_graph", "oxigraph_of", "to_oxigraph"]
+__all__ = ["Backend", "FORMATS", "OXIGRAPH_ABOVE", "converter", "count_triples", "from_ox", "load_graph", "new_graph", "oxigraph_of", "to_oxigraph"]

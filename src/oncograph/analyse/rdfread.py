@@ -99,19 +99,23 @@ def _plain_store(source):
 
 
 def _scan(source, p: str, o: str | None = None) -> Iterator[tuple[str, str]]:
+    behind = _plain_store(source)
+    if behind is not None:  # one graph of a store: scan it, skipping rdflib's per-term conversion (5x)
+        yield from _scan_store(*behind, p, o)
+        return
     if isinstance(source, Graph):
         from ..store import oxigraph_of
 
         behind = oxigraph_of(source)
-        if behind is not None:  # an Oxigraph-held Graph: scan its store, skipping rdflib's per-term conversion (5x)
-            yield from _scan_store(*behind, p, o, union=bool(getattr(source, "default_union", False)))
+        if behind is not None:  # an Oxigraph-held graph read as the union of the store's graphs
+            yield from _scan_store(behind[0], None, p, o, union=True)
             return
         obj = URIRef(o) if o is not None else None
         for s, _, value in source.triples((None, URIRef(p), obj)):
             yield str(s), str(value)
         return
-    if hasattr(source, "quads_for_pattern"):  # pyoxigraph.Store: the union of all its graphs, without repeats
-        yield from _scan_store(source, None, p, o, union=_plain_store(source) is None)
+    if hasattr(source, "quads_for_pattern"):  # pyoxigraph.Store with named graphs: their union, without repeats
+        yield from _scan_store(source, None, p, o, union=True)
         return
     raise TypeError(f"cannot read triples from {type(source).__name__}; pass an rdflib Graph or a pyoxigraph Store")
 
