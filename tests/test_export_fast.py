@@ -302,6 +302,48 @@ def test_cli_writes_several_formats_from_one_read(landscape, tmp_path):
     assert b"<graphml" in (canon / "c.graphml").read_bytes()
 
 
+def test_serialize_many_reads_the_graph_once_and_gives_each_formats_bytes(landscape, monkeypatch):
+    """Several formats from one index: the same bytes as one serialize() per format, for an Oxigraph-held graph, a
+    graph with blank nodes (canonical labels, worked out once) and a dataset (named graphs kept where the format
+    has them, the union elsewhere); the index is read once per graph however many formats are asked for."""
+    from rdflib import BNode, Dataset
+
+    from oncograph import export as ex
+    from oncograph.build import build
+
+    held = load_graph(landscape, backend="oxigraph")
+    blank = new_graph("rdflib")
+    blank += tricky("rdflib")
+    blank.add((BNode("x"), URIRef("https://w3id.org/oncograph/ontology#p"), Literal("blank")))
+    built = build()
+    fmts = [Format.TURTLE, Format.NTRIPLES, Format.JSONLD, Format.TRIG, Format.NQUADS]
+    expected = {id(d): {f: ex.serialize(d, f) for f in fmts} for d in (held, blank, built.dataset)}
+    calls = []
+    real = ex._index
+    monkeypatch.setattr(ex, "_index", lambda g, **kw: calls.append(kw) or real(g, **kw))
+    for data in (held, blank):
+        calls.clear()
+        assert ex.serialize_many(data, [*fmts, "turtle"]) == expected[id(data)]
+        assert len([c for c in calls if not c]) == 1 and len(calls) <= 2  # plain once (+ canonical once)
+    assert isinstance(built.dataset, Dataset)
+    assert ex.serialize_many(built.dataset, fmts) == expected[id(built.dataset)]
+    with pytest.raises(InputError, match="graphml is a network projection"):
+        ex.serialize_many(held, [Format.TURTLE, "graphml"])
+
+
+def test_cli_writes_several_canonical_formats_of_a_big_file_as_one_at_a_time(landscape, tmp_path):
+    outs = [tmp_path / "many" / n for n in ("g.ttl", "g.jsonld", "g.nt", "g.nq")]
+    p = subprocess.run([EXE, "export", str(landscape), *[a for o in outs for a in ("--out", str(o))]],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr.count("canonical order") == 4
+    for out in outs:
+        single = tmp_path / out.name
+        one = subprocess.run([EXE, "export", str(landscape), "--out", str(single)], capture_output=True, text=True)
+        assert one.returncode == 0, one.stderr
+        assert out.read_bytes() == single.read_bytes() and len(single.read_bytes()) > 10_000
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--format", "turtle", "--out", "a.ttl", "--out", "b.ttl"], "drop --format"),
     (["--out", "a.ttl", "--out", "-"], "standard output takes one format"),

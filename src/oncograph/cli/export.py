@@ -96,7 +96,7 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     """Several --out files from one read of the graph; every path and format is checked before any work."""
     from ..errors import InputError
     from ..export import (Format, atomic_write, check_graph, check_output_file, check_projection,
-                          check_store_format, dump_store_orders, resolve_format, serialize)
+                          check_store_format, dump_store_orders, resolve_format, serialize_many)
 
     formats, seen = {}, set()
     for out in outs:
@@ -120,8 +120,11 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     if order == "store":
         dump_store_orders(graph, formats)
     else:  # every RDF file serialised before the first is written, so a failure leaves none changed
-        blobs = {path: serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
-                 for path, fmt in formats.items() if not fmt.is_projection}
+        rdf = {path: fmt for path, fmt in formats.items() if not fmt.is_projection}
+        kept = dataset is not None and any(fmt.is_dataset for fmt in rdf.values())  # named graphs kept
+        by_dataset = serialize_many(dataset, [f for f in rdf.values() if f.is_dataset]) if kept else {}
+        by_graph = serialize_many(graph, [f for f in rdf.values() if not (kept and f.is_dataset)])  # one index
+        blobs = {path: (by_dataset if kept and fmt.is_dataset else by_graph)[fmt] for path, fmt in rdf.items()}
         projected = [(path, fmt) for path, fmt in formats.items() if fmt.is_projection]
         if projected:  # one projection for every projection file
             from ..analyse import export_projection, project
