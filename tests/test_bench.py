@@ -30,11 +30,13 @@ def test_benchmark_runs_every_step_on_a_tiny_landscape(tmp_path):
     assert not failed
     ours = jobs["ours"]
     assert {"load", "validate", "queries", "projection", "centrality", "brokers", "communities", "export turtle",
-            "export json-ld", "export turtle + json-ld together (store order)", "export graphml"} <= set(ours)
+            "export json-ld", "export turtle + json-ld together", "export turtle + json-ld together (store order)",
+            "export graphml"} <= set(ours)
     assert ours["queries"]["queries"] >= 40 and not ours["queries"]["errors"]
     assert ours["validate"]["conforms"] is True  # a generated landscape without injected violations
     md = (results / "latest.md").read_text()
     assert f"### {label}: " in md and "| projection | " in md and "| Turtle + JSON-LD | " in md
+    assert "| Turtle + JSON-LD, written together | " in md
     assert "top-20 betweenness agreement with exact (rustworkx, same projection): 20/20" in md
     assert (results / "data").is_dir() and list((results / "data").glob("landscape-*.ttl"))
     after = sorted(repo_results.rglob("*")) if repo_results.exists() else []
