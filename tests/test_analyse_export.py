@@ -108,3 +108,53 @@ def test_format_errors(G, tmp_path):
         export_projection(G, tmp_path / "p", fmt="pajek")
     with pytest.raises(InputError, match="is a folder"):
         export_projection(G, tmp_path, fmt="graphml")
+
+
+def _networkx_graphml(G) -> str:
+    return "\n".join(nx.generate_graphml(flatten(G), encoding="utf-8", prettyprint=True)) + "\n"
+
+
+def _tricky() -> nx.MultiGraph:
+    """Values that need escaping or typing, added in an order where adjacency and edge order differ."""
+    M = nx.MultiGraph(as_of="2020-01-01", listing_ties=False, weight=0.5, note='a "b" & <c>')
+    M.add_node("c", label="Ünïcödé ✓ 😀", count=3, flag=True, share=0.25, empty="", none=None, many=("x", "y"))
+    M.add_node('a&"b"', label="line\nbreak\r\nand\rcarriage\ttab\x0cfeed")
+    M.add_node(7)  # a non-string id, no attributes
+    M.add_edge("c", 7, key="k1", relationship_type="Membership", weight=1.0)
+    M.add_edge('a&"b"', "c", key="k<2>", relationship_type="Partnership", sources=("s1", "s2"), dated=False)
+    M.add_edge('a&"b"', "c", key=0, relationship_type="Partnership", weight=2)
+    M.add_edge(7, 7, key="loop")
+    return M
+
+
+def test_graphml_is_networkxs_document_byte_for_byte(G, tmp_path):
+    """The direct GraphML writer against networkx's: the same bytes for the curated projection, a generated
+    landscape's and a graph of tricky values (escapes, non-ASCII, line breaks, types, a node id that is not a
+    string, a node without attributes, a loop, int and str edge keys), for multigraphs, plain and directed graphs;
+    what it leaves to networkx (graph settings, a numpy value) still gives networkx's document."""
+    import numpy as np
+
+    from oncograph import synth
+    from oncograph.analyse.export import _graphml, serialize_projection
+    from oncograph.store import load_graph
+
+    synth.write(tmp_path / "land.ttl", 300, seed=5)
+    landscape = project(load_graph(tmp_path / "land.ttl"), listing_ties=True)
+    tricky = _tricky()
+    simple = nx.Graph(tricky)
+    directed = nx.DiGraph(simple)
+    for graph in (G, landscape, tricky, simple, directed, nx.MultiGraph(), nx.Graph(name="only a name")):
+        assert _graphml(graph) is not None
+        assert serialize_projection(graph, "graphml")["projection.graphml"] == _networkx_graphml(graph).encode()
+    for odd in (nx.Graph(node_default={"label": ""}), nx.Graph(id="g1")):
+        odd.add_edge("a", "b", label="x")
+        assert _graphml(odd) is None
+    numpy_valued = nx.Graph()
+    numpy_valued.add_node("a", score=np.float64(0.5))
+    assert _graphml(numpy_valued) is None
+    for graph in (odd, numpy_valued):
+        assert serialize_projection(graph, "graphml")["projection.graphml"] == _networkx_graphml(graph).encode()
+    [path] = export_projection(tricky, tmp_path / "tricky.graphml")
+    back = nx.read_graphml(path, force_multigraph=True)
+    assert back.nodes["c"]["label"] == "Ünïcödé ✓ 😀" and back.nodes["c"]["count"] == 3
+    assert back.nodes['a&"b"']["label"] == "line\nbreak\nand\ncarriage\ttab\nfeed"  # as networkx writes it
