@@ -430,6 +430,21 @@ class _Context:
     def __post_init__(self):
         self.labels = _Labels(self.concepts)
         self.rel = _Rel(self.t)
+        self._keys: dict[str, str] = {}
+        self._locals: dict[str, str] = {}
+
+    def key(self, iri: str) -> str:
+        """node_key, worked out once per entity (an entity is on many edges)."""
+        got = self._keys.get(iri)
+        if got is None:
+            got = self._keys[iri] = node_key(iri)
+        return got
+
+    def local(self, cls: str) -> str:
+        got = self._locals.get(cls)
+        if got is None:
+            got = self._locals[cls] = _local(cls)
+        return got
 
 
 def _concepts(t: Triples) -> dict[str, dict]:
@@ -461,15 +476,27 @@ def _entities(t: Triples, concepts: dict) -> dict[str, dict]:
     derived_from = t.table(_T.derived_from)
     nothing: list[str] = []
 
+    by_kinds: dict[tuple, tuple] = {}  # the kind attributes of each combination of kinds (a few dozen in all)
+
+    def kind_attrs(kinds: list[str]) -> tuple:
+        kind_concepts = [c for c in kinds if c in concepts]
+        tops = sorted({concepts[c]["top"] for c in kind_concepts})
+        primary = min(tops, key=lambda k: (order.get(k, len(order)), k)) if tops else ""
+        return (primary, top_labels.get(primary, primary), labels(kinds),
+                tuple(sorted({concepts[c]["id"] for c in kind_concepts})),
+                tuple(sorted({a for c in kind_concepts for a in concepts[c]["lineage"]})))
+
     out = {}
     for s, entity_class in classed.items():
         label = pref.get(s) or node_key(s)
-        acronyms = sorted(set(acronym.get(s, nothing)))
+        acr = acronym.get(s)
+        acronyms = sorted(set(acr)) if acr else nothing
         kinds = kind.get(s, nothing)
-        kind_concepts = [c for c in kinds if c in concepts]
-        tops = sorted({concepts[c]["top"] for c in kind_concepts})
-        lineage = sorted({a for c in kind_concepts for a in concepts[c]["lineage"]})
-        primary = min(tops, key=lambda k: (order.get(k, len(order)), k)) if tops else ""
+        combo = tuple(kinds)
+        found = by_kinds.get(combo)
+        if found is None:
+            found = by_kinds[combo] = kind_attrs(kinds)
+        primary, primary_label, kind_labels, kind_ids, lineage = found
         alts = alt.get(s)
         out[s] = {
             "iri": s,
@@ -478,11 +505,11 @@ def _entities(t: Triples, concepts: dict) -> dict[str, dict]:
             "short_label": acronyms[0] if acronyms else label,
             "alt_names": tuple(sorted(set(alts) - {label, *acronyms})) if alts else (),
             "entity_class": entity_class,
-            "kind": top_labels.get(primary, primary) or entity_class,
+            "kind": primary_label or entity_class,
             "kind_id": primary or entity_class.replace(" ", "-"),
-            "kinds": labels(kinds),
-            "kind_ids": tuple(sorted({concepts[c]["id"] for c in kind_concepts})),
-            "all_kind_ids": tuple(lineage),
+            "kinds": kind_labels,
+            "kind_ids": kind_ids,
+            "all_kind_ids": lineage,
             "disease_areas": labels(disease.get(s, nothing)),
             "disciplines": labels(discipline.get(s, nothing)),
             "scopes": labels(scope.get(s, nothing)),
@@ -552,21 +579,29 @@ def _attrs(ctx: _Context, rels: list[str], cls: str, subj: str, obj: str, **extr
         focus = [c for r in rels for c in rt.focus.get(r, nothing)]
         note = " ".join(sorted({rt.note.get(r, "") for r in rels} - {""}))
     titles = ctx.titles
+    period_start, period_end = rt.period_start.get(r0, ""), rt.period_end.get(r0, "")
+    start_how, end_how = rt.start_how.get(r0, ""), rt.end_how.get(r0, "")
     attrs = {
         **EDGE_ATTRIBUTES,
-        "relationship_type": _local(cls),
-        "type_label": ctx.type_labels.get(cls) or _local(cls),
-        "relationships": tuple(sorted(rels)),
-        "subject": node_key(subj),
-        "object": node_key(obj),
+        "relationship_type": ctx.local(cls),
+        "type_label": ctx.type_labels.get(cls) or ctx.local(cls),
+        "relationships": tuple(sorted(rels)) if len(rels) > 1 else (r0,),
+        "subject": ctx.key(subj),
+        "object": ctx.key(obj),
         "role": LIST_SEPARATOR.join(labels(roles)) if roles else "",
         "name": rt.name.get(r0, ""),
         "status": LIST_SEPARATOR.join(labels(statuses)) if statuses else "",
         "focus_areas": labels(focus) if focus else (),
         "note": note,
         "announced": rt.announced.get(r0, ""),
-        **rt.period(r0),
-        "dated_by": "relationship" if rt.dated(r0) else "",
+        # rt.period(r0), written out: a dictionary less per edge
+        "start_date": rt.start.get(r0, ""),
+        "end_date": rt.end.get(r0, ""),
+        "period_start": period_start,
+        "period_end": period_end,
+        "date_derived": _T.derived in rt.start_status.get(r0, nothing) or _T.derived in rt.end_status.get(r0, nothing),
+        "date_derivation": f"{start_how} {end_how}" if start_how and end_how else start_how or end_how,
+        "dated_by": "relationship" if r0 in rt.period_start or r0 in rt.period_end else "",
         "sources": tuple(srcs),
         "source_titles": tuple(titles.get(s) or node_key(s) for s in srcs),
     }
@@ -582,6 +617,7 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
     out: list[_Edge] = []
     event_roles: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # event -> agent -> roles
     listed: dict[str, dict[str, str]] = defaultdict(dict)  # section -> item -> listing node
+    parties: dict[str, tuple] = {}  # relationship class -> (its subject table, its object table)
 
     def add(rels: list[str], cls: str, subj: str, obj: str, key: str | None = None, **extra):
         if subj != obj and subj in keep and obj in keep:
@@ -606,9 +642,12 @@ def _edges(ctx: _Context, typed: list[tuple[str, str]], keep: set, listing_ties:
                     add([r], cls, agent, event, **_event_dates(ctx.rel, [r], event))
         elif cls in _SPECS:
             spec = _SPECS[cls]
-            subjects = sorted(set(t.get(r, spec.subject)))
+            got = parties.get(cls)
+            if got is None:  # the two tables of the class, fetched once (no lookup call per relationship)
+                got = parties[cls] = (t.table(spec.subject), None if spec.symmetric else t.table(spec.object))
+            subjects = sorted(set(got[0].get(r, ())))
             pairs = (itertools.combinations(subjects, 2) if spec.symmetric
-                     else itertools.product(subjects, sorted(set(t.get(r, spec.object)))))
+                     else itertools.product(subjects, sorted(set(got[1].get(r, ())))))
             for a, b in pairs:
                 add([r], cls, a, b)
         else:  # a relationship class this module does not know yet: link its parties pairwise
