@@ -41,3 +41,17 @@ def test_benchmark_runs_every_step_on_a_tiny_landscape(tmp_path):
     assert (results / "data").is_dir() and list((results / "data").glob("landscape-*.ttl"))
     after = sorted(repo_results.rglob("*")) if repo_results.exists() else []
     assert after == before  # --results kept the repository's bench/results untouched
+
+
+def test_louvain_comparison_runs_every_library(tmp_path):
+    """bench/louvain.py on a small landscape: a line per library, each a partition with a modularity (not timed)."""
+    run = subprocess.run([sys.executable, "bench/louvain.py", "--size", "3000", "--runs", "1", "--networkx",
+                          "--results", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                         check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.splitlines()
+    assert "triples; simple graph" in lines[0]
+    for name in ("networkit (PLM, refined)", "igraph (multilevel)", "networkx"):
+        (line,) = [x for x in lines if x.strip().startswith(name)]
+        assert " s " in line and float(line.rsplit("modularity", 1)[1]) > 0.3
+    assert list((tmp_path / "data").glob("landscape-*.ttl"))

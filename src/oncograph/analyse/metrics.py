@@ -338,13 +338,13 @@ def louvain(H: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> list[set
     communities.
 
     networkit's PLM with refinement (Louvain's local moves and aggregation, in C++, then one more round of moves at
-    each level): at 1M triples (28,000 nodes, 38,600 edges) 0.07 s with a modularity of 0.719, where igraph's
-    multilevel Louvain takes 0.34 s for 0.709 and networkx's 14.5 s (see the README's scale section). It runs on one
-    thread, visiting nodes in order, so the split is the same on every run (``seed`` is then not needed; it is set
-    all the same). ``tests/test_analyse_metrics.py`` checks the modularity is at least networkx's Louvain's, less
-    0.01. Without networkit, igraph's multilevel Louvain with a ``random.Random(seed)`` of its own (igraph draws
-    from one generator for the whole process; Python's ``random``, its default, is put back after); without either,
-    networkx's Louvain.
+    each level): on the benchmark's 1M-triple projection (28,000 nodes, 38,600 edges) 0.16 s with a modularity of
+    0.719, where igraph's multilevel Louvain takes 0.50 s for 0.708 and networkx's 6.2 s for 0.708
+    (``bench/louvain.py --size 1m --networkx``). It runs on one thread, visiting nodes in order, so the split is the
+    same on every run (``seed`` is then not needed; it is set all the same). ``tests/test_analyse_metrics.py`` checks
+    the modularity is at least networkx's Louvain's, less 0.01. Without networkit, igraph's multilevel Louvain with
+    a ``random.Random(seed)`` of its own (igraph draws from one generator for the whole process; Python's
+    ``random``, its default, is put back after); without either, networkx's Louvain.
     """
     if not resolution >= 0:  # NaN too
         raise InputError(f"Louvain resolution {resolution} must be 0 or more (1 is plain modularity; above 1 gives "
