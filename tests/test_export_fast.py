@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from oncograph import synth
-from oncograph.errors import InputError
+from oncograph.errors import InputError, OutputError
 from oncograph.export import Format, Order, dump_store_order, export, serialize_graph
 from oncograph.store import load_graph, new_graph, oxigraph_of
 
@@ -355,3 +355,63 @@ def test_cli_several_outs_refusals_write_nothing(landscape, tmp_path, args, mess
     p = subprocess.run([EXE, "export", *args], capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == 2 and message in p.stderr, p.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_write_together_writes_every_file_or_none(tmp_path, monkeypatch):
+    """Every file appears (readable by all) or, when one write fails (simulated: a full disk cannot be caused here),
+    none changes and no temporary file is left."""
+    from oncograph import export as ex
+
+    targets = {tmp_path / "a.ttl": b"new a\n", tmp_path / "sub" / "b.nt": b"new b\n", tmp_path / "c.jsonld": b"[]\n"}
+    assert ex.write_together(targets) == list(targets)
+    assert all(p.read_bytes() == data and (p.stat().st_mode & 0o777) == 0o644 for p, data in targets.items())
+
+    real = os.fdopen
+    opened = []
+
+    def fdopen(fd, *args, **kw):
+        fh = real(fd, *args, **kw)
+        opened.append(fh)
+        if len(opened) == 3:  # the third file: its write fails
+            def write(_data):
+                raise OSError(28, "No space left on device")
+            fh.write = write
+        return fh
+
+    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    with pytest.raises(OutputError, match=r"cannot write .*c\.jsonld: No space left on device; nothing was changed"):
+        ex.write_together({p: b"newer\n" for p in targets})
+    assert all(p.read_bytes() == data for p, data in targets.items())
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.ttl", "b.nt", "c.jsonld", "sub"]
+
+
+def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, monkeypatch):
+    """A write failing among the files of a repeated --out (simulated full disk, on the projection file) leaves
+    every one as it was, RDF and projection alike, with exit code 2 and a line naming the file."""
+    from click.testing import CliRunner
+
+    from oncograph import export as ex
+    from oncograph.cli import main
+
+    outs = [tmp_path / "g.ttl", tmp_path / "g.jsonld", tmp_path / "g.graphml"]
+    for out in outs:
+        out.write_bytes(b"previous\n")
+    real = os.fdopen
+    opened = []
+
+    def fdopen(fd, *args, **kw):
+        fh = real(fd, *args, **kw)
+        opened.append(fh)
+        if len(opened) == 3:
+            def write(_data):
+                raise OSError(28, "No space left on device")
+            fh.write = write
+        return fh
+
+    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    result = CliRunner().invoke(main, ["export", *[a for o in outs for a in ("--out", str(o))]])
+    assert isinstance(result.exception, ex.OutputError) and result.exception.exit_code == 2
+    assert "g.graphml: No space left on device; nothing was changed" in str(result.exception)
+    assert len(opened) == 3  # the three files were written together, the last one failing
+    assert all(o.read_bytes() == b"previous\n" for o in outs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.graphml", "g.jsonld", "g.ttl"]

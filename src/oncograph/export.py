@@ -176,6 +176,33 @@ def atomic_file(path: Path | str):
         raise
 
 
+def write_together(targets: dict[Path, bytes]) -> list[Path]:
+    """Write every file or none: each goes to a temporary file beside its target first, and only when all are
+    written are they renamed into place (a full disk or a failed write leaves every earlier file as it was)."""
+    temps: list[tuple[str, Path]] = []
+    path = None
+    try:
+        for path, data in targets.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+    except BaseException as exc:
+        for tmp, _ in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):  # a full disk, a quota: the curator's to fix, not a bug
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed (free some space "
+                              "or choose another folder)") from exc
+        raise
+    for tmp, path in temps:
+        os.replace(tmp, path)
+    return [path for _, path in temps]
+
+
 # -- serialisation ----------------------------------------------------------------------------------------------
 def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
     """Serialise a graph or dataset in an RDF format, deterministically. A dataset keeps its named graphs in TriG and
@@ -876,15 +903,11 @@ def shipped_ontology_files() -> dict[str, bytes]:
 
 
 def _write_all(out: Path, blobs: dict[str, bytes]) -> list[Path]:
-    written = []
-    for file, data in blobs.items():
-        atomic_write(out / file, data)
-        written.append(out / file)
-    return written
+    return write_together({out / file: data for file, data in blobs.items()})
 
 
 __all__ = ["ExportRefused", "Format", "Order", "RELEASE_GRAPH_FILES", "atomic_file", "atomic_write", "canonical",
            "check_graph", "check_output_file", "check_projection", "check_store_format", "check_writable",
            "dump_store_order", "dump_store_orders", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
            "serialize", "serialize_dataset", "serialize_graph", "serialize_many", "shipped_ontology_files", "term_key", "trig", "turtle",
-           "write_release", "write_release_docs"]
+           "write_release", "write_release_docs", "write_together"]

@@ -17,11 +17,11 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import InputError
-from ..export import atomic_write, check_writable
+from ..export import check_writable, write_together
 from ..gcpause import collector_paused
 from .project import LIST_SEPARATOR
 
-__all__ = ["ProjectionFormat", "export_projection", "flatten", "serialize_projection"]
+__all__ = ["ProjectionFormat", "export_projection", "flatten", "projection_files", "serialize_projection"]
 
 
 class ProjectionFormat(str, enum.Enum):
@@ -225,17 +225,18 @@ def export_projection(G: nx.Graph, path: Path | str, *, fmt: ProjectionFormat | 
     the node attributes) and ``edges.csv`` (``source``, ``target``, then the edge attributes, ``edge_key`` first).
     Without ``fmt`` the format comes from the extension (.graphml, .gexf; no extension: CSV folder).
     """
+    return write_together(projection_files(G, path, fmt=fmt))
+
+
+def projection_files(G: nx.Graph, path: Path | str, *, fmt: ProjectionFormat | str | None = None) -> dict[Path, bytes]:
+    """What :func:`export_projection` writes, as ``{file: bytes}``, with the path checked; nothing is written."""
     path = Path(path)
     fmt = _format_for(path, fmt)
     blobs = serialize_projection(G, fmt)
     if fmt is ProjectionFormat.CSV:
         folder = check_writable(path)
-        targets = {folder / name: data for name, data in blobs.items()}
-    else:
-        if path.is_dir():
-            raise InputError(f"{path} is a folder; give a file name ending in .{fmt.value}")
-        check_writable(path.parent if str(path.parent) else Path("."))
-        targets = {path: next(iter(blobs.values()))}
-    for target, data in targets.items():
-        atomic_write(target, data)
-    return list(targets)
+        return {folder / name: data for name, data in blobs.items()}
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name ending in .{fmt.value}")
+    check_writable(path.parent if str(path.parent) else Path("."))
+    return {path: next(iter(blobs.values()))}

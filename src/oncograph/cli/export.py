@@ -95,8 +95,8 @@ def _read(files, data_dir, order: str, *, keep_graphs: bool):
 def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     """Several --out files from one read of the graph; every path and format is checked before any work."""
     from ..errors import InputError
-    from ..export import (Format, atomic_write, check_graph, check_output_file, check_projection,
-                          check_store_format, dump_store_orders, resolve_format, serialize_many)
+    from ..export import (Format, check_graph, check_output_file, check_projection, check_store_format,
+                          dump_store_orders, resolve_format, serialize_many, write_together)
 
     formats, seen = {}, set()
     for out in outs:
@@ -119,7 +119,7 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
     check_graph(graph, force=force, warn=warn)
     if order == "store":
         dump_store_orders(graph, formats)
-    else:  # every RDF file serialised before the first is written, so a failure leaves none changed
+    else:  # every file made in memory first, then all written together: a failure leaves none changed
         rdf = {path: fmt for path, fmt in formats.items() if not fmt.is_projection}
         kept = dataset is not None and any(fmt.is_dataset for fmt in rdf.values())  # named graphs kept
         by_dataset = serialize_many(dataset, [f for f in rdf.values() if f.is_dataset]) if kept else {}
@@ -127,13 +127,13 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
         blobs = {path: (by_dataset if kept and fmt.is_dataset else by_graph)[fmt] for path, fmt in rdf.items()}
         projected = [(path, fmt) for path, fmt in formats.items() if fmt.is_projection]
         if projected:  # one projection for every projection file
-            from ..analyse import export_projection, project
+            from ..analyse import project
+            from ..analyse.export import projection_files
 
             G = project(graph)
             for path, fmt in projected:
-                export_projection(G, path, fmt=fmt.value)
-        for path, data in blobs.items():
-            atomic_write(path, data)
+                blobs.update(projection_files(G, path, fmt=fmt.value))
+        write_together(blobs)  # every file, RDF and projection, or none
     for path, fmt in formats.items():
         click.echo(f"wrote {path} ({Format(fmt).value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
 
