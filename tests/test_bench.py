@@ -29,7 +29,8 @@ def test_benchmark_runs_every_step_on_a_tiny_landscape(tmp_path):
               for step, r in steps.items() if isinstance(r, dict) and r.get("status") != "ok"}
     assert not failed
     ours = jobs["ours"]
-    assert {"load", "validate", "queries", "projection", "centrality", "brokers", "communities", "export turtle",
+    assert {"load", "imports (analysis libraries)", "validate", "queries", "projection", "centrality", "brokers",
+            "communities", "export turtle",
             "export json-ld", "export turtle + json-ld together", "export turtle + json-ld together (store order)",
             "export graphml"} <= set(ours)
     assert ours["queries"]["queries"] >= 40 and not ours["queries"]["errors"]
