@@ -877,12 +877,17 @@ def write_release_docs(built, graph: Graph, out_dir: Path | str, *,
     ``built`` is the BuildResult (its dataset's named graphs are counted in the description). Deterministic:
     nothing depends on the clock or the folder's previous contents.
     """
+    out = check_writable(out_dir)
+    return _write_all(out, release_docs_files(built, graph, say=say))
+
+
+def release_docs_files(built, graph: Graph, *, say: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """What :func:`write_release_docs` writes, as ``{file name: bytes}``; nothing is written."""
     from .describe import release_description
     from .docs import ontology_page
     from .jsonld import CONTEXT_FILE, context_bytes
 
     say = say or (lambda msg: None)
-    out = check_writable(out_dir)
     say("writing compacted JSON-LD, context, dataset description and ontology page ...")
     blobs = {
         "oncograph.compact.jsonld": serialize_graph(graph, Format.JSONLD_COMPACT),
@@ -891,7 +896,7 @@ def write_release_docs(built, graph: Graph, out_dir: Path | str, *,
     }
     described = {**release_graph_files(built.dataset, graph), **blobs, **shipped_ontology_files()}
     blobs["void.ttl"] = release_description(graph, dataset=built.dataset, files=described)
-    return _write_all(out, blobs)
+    return blobs
 
 
 def shipped_ontology_files() -> dict[str, bytes]:
@@ -910,4 +915,4 @@ __all__ = ["ExportRefused", "Format", "Order", "RELEASE_GRAPH_FILES", "atomic_fi
            "check_graph", "check_output_file", "check_projection", "check_store_format", "check_writable",
            "dump_store_order", "dump_store_orders", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
            "serialize", "serialize_dataset", "serialize_graph", "serialize_many", "shipped_ontology_files", "term_key", "trig", "turtle",
-           "write_release", "write_release_docs", "write_together"]
+           "release_docs_files", "write_release", "write_release_docs", "write_together"]

@@ -10,16 +10,19 @@ from typing import Callable
 from rdflib import Graph
 
 from .build import BuildResult
-from .export import atomic_write, shipped_ontology_files, write_release_docs
+from .export import check_writable, release_docs_files, shipped_ontology_files, write_together
 
 
 def write_extras(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None]) -> list[Path]:
-    written = []
-    for name, data in shipped_ontology_files().items():
-        atomic_write(out / name, data)
-        written.append(out / name)
-    written += write_release_docs(built, graph, out, say=say)
-    from .analyse.plot import write_main_plots  # matplotlib is heavy: imported only here
+    out = check_writable(out)
+    return write_together(extras_files(built, graph, out, say=say))
 
-    written += write_main_plots(built, graph, out, say=say)
-    return written
+
+def extras_files(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None]) -> dict[Path, bytes]:
+    """What :func:`write_extras` writes into ``out``, as ``{file: bytes}``; nothing is written."""
+    files = {out / name: data for name, data in shipped_ontology_files().items()}
+    files.update({out / name: data for name, data in release_docs_files(built, graph, say=say).items()})
+    from .analyse.plot import main_plot_files  # matplotlib is heavy: imported only here
+
+    files.update(main_plot_files(built, graph, out, say=say))
+    return files

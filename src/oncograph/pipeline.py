@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .build import BuildResult, build
-from .export import check_writable, write_release
+from .export import check_writable, release_graph_files, write_together
 from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
@@ -34,7 +34,8 @@ def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", for
               progress: Callable[[str], None] | None = None) -> RunResult:
     """Build, validate and, if valid (or ``force``), write the release files into ``out_dir``.
 
-    The output folder is checked before any work; files are written only after everything is serialised.
+    The output folder is checked before any work; files are written only after everything is serialised, all
+    together or (a write failing) none.
     """
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
@@ -47,9 +48,11 @@ def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", for
     stats = compute_stats(graph)
     written: list[Path] = []
     if report.conforms or force:
-        say(f"writing release files to {out} ...")
-        written = write_release(built.dataset, graph, out)
-        from .extras import write_extras
+        say(f"making the release files for {out} ...")
+        from .extras import extras_files
 
-        written += write_extras(built, graph, out, say=say)
+        files = {out / name: data for name, data in release_graph_files(built.dataset, graph).items()}
+        files.update(extras_files(built, graph, out, say=say))
+        say(f"writing {len(files)} files to {out} ...")
+        written = write_together(files)  # the whole release or, if a write fails, the previous one untouched
     return RunResult(built, report, stats, written, time.perf_counter() - t0)

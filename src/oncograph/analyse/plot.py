@@ -19,12 +19,12 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import InputError
-from ..export import atomic_write, check_writable
+from ..export import check_writable, write_together
 from .metrics import simple_graph
 from .paths import Path as GraphPath
 from .project import KIND_PRIORITY
 
-__all__ = ["PlotFormat", "plot_network", "plot_ego", "plot_path", "write_main_plots"]
+__all__ = ["PlotFormat", "main_plot_files", "network_files", "plot_network", "plot_ego", "plot_path", "write_main_plots"]
 
 SEED = 7
 #: Beyond this many nodes the whole-network picture keeps the best connected (by PageRank), and says so.
@@ -69,10 +69,15 @@ def _label(data: dict, key: str) -> str:
 
 
 def _save(fig, base: Path, formats: Iterable[PlotFormat | str]) -> list[Path]:
+    check_writable(base.parent)
+    return write_together(_render(fig, base, formats))
+
+
+def _render(fig, base: Path, formats: Iterable[PlotFormat | str]) -> dict[Path, bytes]:
+    """The picture in each format, as ``{base.FORMAT: bytes}``; nothing is written."""
     import matplotlib
 
-    check_writable(base.parent)
-    written = []
+    files = {}
     for fmt in _formats(formats):
         buf = io.BytesIO()
         with matplotlib.rc_context({"svg.hashsalt": "oncograph", "svg.fonttype": "none"}):
@@ -80,10 +85,8 @@ def _save(fig, base: Path, formats: Iterable[PlotFormat | str]) -> list[Path]:
                 fig.savefig(buf, format="svg", metadata={"Date": None})
             else:
                 fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
-        target = base.with_name(f"{base.name}.{fmt.value}")
-        atomic_write(target, buf.getvalue())
-        written.append(target)
-    return written
+        files[base.with_name(f"{base.name}.{fmt.value}")] = buf.getvalue()
+    return files
 
 
 def _draw(G: nx.MultiGraph, pos: dict, *, title: str, caption: str = "", highlight: set[tuple[str, str]] = frozenset(),
@@ -206,6 +209,15 @@ def plot_network(G: nx.MultiGraph, base: Path | str, *, formats=("png", "svg"), 
     drawn. The caption says what was left out.
     """
     base = Path(base)
+    files = network_files(G, base, formats=formats, isolates=isolates, max_nodes=max_nodes, seed=seed)
+    check_writable(base.parent)
+    return write_together(files)
+
+
+def network_files(G: nx.MultiGraph, base: Path | str, *, formats=("png", "svg"), isolates: bool = False,
+                  max_nodes: int = MAX_NODES, seed: int = SEED) -> dict[Path, bytes]:
+    """What :func:`plot_network` writes, as ``{file: bytes}``; nothing is written."""
+    base = Path(base)
     rank = _pagerank(G)
     keep = [n for n in G if isolates or G.degree(n) > 0]
     left_out = []
@@ -223,7 +235,7 @@ def plot_network(G: nx.MultiGraph, base: Path | str, *, formats=("png", "svg"), 
     caption = f"Not drawn: {'; '.join(left_out)}. " if left_out else ""
     caption += "Edges: one line per linked pair, whatever the number of relationships. Seeded layout."
     fig = _draw(S, pos, title=title, caption=caption, size_by={n: rank[n] for n in keep})
-    return _save(fig, base, formats)
+    return _render(fig, base, formats)
 
 
 def plot_ego(G: nx.MultiGraph, centre: str, base: Path | str, *, depth: int = 1, formats=("png", "svg")) -> list[Path]:
@@ -261,8 +273,14 @@ def plot_path(G: nx.MultiGraph, path: GraphPath, base: Path | str, *, formats=("
 
 def write_main_plots(built, graph, out_dir: Path | str, *, say: Callable[[str], None]) -> list[Path]:
     """For the main job (``oncograph build``): the whole-network picture as ``plots/network.png`` and ``.svg``."""
+    files = main_plot_files(built, graph, out_dir, say=say)
+    check_writable(Path(out_dir) / "plots")
+    return write_together(files)
+
+
+def main_plot_files(built, graph, out_dir: Path | str, *, say: Callable[[str], None]) -> dict[Path, bytes]:
+    """What :func:`write_main_plots` writes, as ``{file: bytes}``; nothing is written."""
     from .project import project
 
     say("drawing the network ...")
-    G = project(graph)
-    return plot_network(G, Path(out_dir) / "plots" / "network", formats=("png", "svg"))
+    return network_files(project(graph), Path(out_dir) / "plots" / "network", formats=("png", "svg"))
