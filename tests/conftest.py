@@ -49,3 +49,30 @@ def sources_dir():
     if not SOURCES.is_dir():
         pytest.skip("../shared/sources is not beside the repository; source-text checks need it")
     return SOURCES
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """``full_disk(n)``: the n-th file oncograph.export opens for writing fails on write as a full disk would (a
+    real full disk cannot be made here); returns the list of files opened, to count them. ``full_disk(0)`` puts
+    the real ``os.fdopen`` back."""
+    from oncograph import export
+
+    real = os.fdopen
+
+    def fail_at(n: int) -> list:
+        opened: list = []
+
+        def fdopen(fd, *args, **kw):
+            fh = real(fd, *args, **kw)
+            opened.append(fh)
+            if len(opened) == n:
+                def write(_data):
+                    raise OSError(28, "No space left on device")
+                fh.write = write
+            return fh
+
+        monkeypatch.setattr(export.os, "fdopen", fdopen if n else real)
+        return opened
+
+    return fail_at

@@ -269,11 +269,10 @@ def test_two_builds_are_byte_identical(tmp_path):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 
 
-def test_main_job_writes_the_whole_release_or_leaves_the_previous_one(tmp_path, monkeypatch):
+def test_main_job_writes_the_whole_release_or_leaves_the_previous_one(tmp_path, full_disk):
     """The main job makes every file first and writes them together: a write failing at the last file (simulated
     full disk: it cannot be caused here) leaves every file of the previous release as it was, the plots too, and no
     temporary file; a run that can write replaces them all."""
-    from oncograph import export as ex
     from oncograph.errors import OutputError
     from oncograph.pipeline import run_build
 
@@ -283,23 +282,12 @@ def test_main_job_writes_the_whole_release_or_leaves_the_previous_one(tmp_path, 
     previous = {p: p.read_bytes() for p in first.written}
     for p in previous:  # mark the previous release, so that any rewrite would show
         p.write_bytes(b"previous " + p.name.encode())
-    real, opened = os.fdopen, []
-
-    def fdopen(fd, *args, **kw):
-        fh = real(fd, *args, **kw)
-        opened.append(fh)
-        if len(opened) == len(previous):
-            def write(_data):
-                raise OSError(28, "No space left on device")
-            fh.write = write
-        return fh
-
-    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    opened = full_disk(len(previous))  # the last file
     with pytest.raises(OutputError, match=r"network\.svg: No space left on device; nothing was changed"):
         run_build(out_dir=out)
     assert len(opened) == len(previous)  # one write per file, all in one go
     assert all(p.read_bytes() == b"previous " + p.name.encode() for p in previous)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
-    monkeypatch.setattr(ex.os, "fdopen", real)
+    full_disk(0)
     again = run_build(out_dir=out)
     assert {p: p.read_bytes() for p in again.written} == previous

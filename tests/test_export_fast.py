@@ -357,7 +357,7 @@ def test_cli_several_outs_refusals_write_nothing(landscape, tmp_path, args, mess
     assert list(tmp_path.iterdir()) == []
 
 
-def test_write_together_writes_every_file_or_none(tmp_path, monkeypatch):
+def test_write_together_writes_every_file_or_none(tmp_path, full_disk):
     """Every file appears (readable by all) or, when one write fails (simulated: a full disk cannot be caused here),
     none changes and no temporary file is left."""
     from oncograph import export as ex
@@ -366,26 +366,14 @@ def test_write_together_writes_every_file_or_none(tmp_path, monkeypatch):
     assert ex.write_together(targets) == list(targets)
     assert all(p.read_bytes() == data and (p.stat().st_mode & 0o777) == 0o644 for p, data in targets.items())
 
-    real = os.fdopen
-    opened = []
-
-    def fdopen(fd, *args, **kw):
-        fh = real(fd, *args, **kw)
-        opened.append(fh)
-        if len(opened) == 3:  # the third file: its write fails
-            def write(_data):
-                raise OSError(28, "No space left on device")
-            fh.write = write
-        return fh
-
-    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    full_disk(3)  # the third file: its write fails
     with pytest.raises(OutputError, match=r"cannot write .*c\.jsonld: No space left on device; nothing was changed"):
         ex.write_together({p: b"newer\n" for p in targets})
     assert all(p.read_bytes() == data for p, data in targets.items())
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.ttl", "b.nt", "c.jsonld", "sub"]
 
 
-def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, monkeypatch):
+def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, full_disk):
     """A write failing among the files of a repeated --out (simulated full disk, on the projection file) leaves
     every one as it was, RDF and projection alike, with exit code 2 and a line naming the file."""
     from click.testing import CliRunner
@@ -396,19 +384,7 @@ def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, monkeypatch):
     outs = [tmp_path / "g.ttl", tmp_path / "g.jsonld", tmp_path / "g.graphml"]
     for out in outs:
         out.write_bytes(b"previous\n")
-    real = os.fdopen
-    opened = []
-
-    def fdopen(fd, *args, **kw):
-        fh = real(fd, *args, **kw)
-        opened.append(fh)
-        if len(opened) == 3:
-            def write(_data):
-                raise OSError(28, "No space left on device")
-            fh.write = write
-        return fh
-
-    monkeypatch.setattr(ex.os, "fdopen", fdopen)
+    opened = full_disk(3)  # the graphml file, the last of the three
     result = CliRunner().invoke(main, ["export", *[a for o in outs for a in ("--out", str(o))]])
     assert isinstance(result.exception, ex.OutputError) and result.exception.exit_code == 2
     assert "g.graphml: No space left on device; nothing was changed" in str(result.exception)
