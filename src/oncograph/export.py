@@ -177,30 +177,18 @@ def atomic_file(path: Path | str):
 
 
 def write_together(targets: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none: each goes to a temporary file beside its target first, and only when all are
-    written are they renamed into place (a full disk or a failed write leaves every earlier file as it was)."""
-    temps: list[tuple[str, Path]] = []
+    """Write every file or none: each through its own :func:`atomic_file`, all held open in one stack, so that
+    they are renamed into place only when all are written (as :func:`dump_store_orders` does), and a failed write
+    (a full disk) removes every temporary file and leaves every earlier file as it was."""
     path = None
     try:
-        for path, data in targets.items():
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-    except BaseException as exc:
-        for tmp, _ in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        if isinstance(exc, OSError):  # a full disk, a quota: the curator's to fix, not a bug
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed (free some space "
-                              "or choose another folder)") from exc
-        raise
-    for tmp, path in temps:
-        os.replace(tmp, path)
-    return [path for _, path in temps]
+        with contextlib.ExitStack() as files:
+            for path, data in targets.items():
+                files.enter_context(atomic_file(path)).write(data)
+    except OSError as exc:  # a full disk, a quota: the curator's to fix, not a bug
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed (free some space "
+                          "or choose another folder)") from exc
+    return [Path(p) for p in targets]
 
 
 # -- serialisation ----------------------------------------------------------------------------------------------
@@ -620,9 +608,8 @@ def _expanded_jsonld(index: Index) -> bytes:
             if p == _RDF_TYPE:
                 continue
             objs = by_p[p]
-            if len(objs) == 1:  # most values: no set, no sort, no call
-                got = values.get(objs[0]) or value(objs[0])
-                parts.append(heads[p] + got[1] + "\n    ]")
+            if len(objs) == 1:  # most values: no set, no sort
+                parts.append(heads[p] + value(objs[0])[1] + "\n    ]")
             else:
                 texts = [text for _, text in sorted((value(o) for o in set(objs)), key=lambda v: v[0])]
                 parts.append(heads[p] + ",\n      ".join(texts) + "\n    ]")
@@ -881,8 +868,11 @@ def write_release_docs(built, graph: Graph, out_dir: Path | str, *,
     return _write_all(out, release_docs_files(built, graph, say=say))
 
 
-def release_docs_files(built, graph: Graph, *, say: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """What :func:`write_release_docs` writes, as ``{file name: bytes}``; nothing is written."""
+def release_docs_files(built, graph: Graph, *, say: Callable[[str], None] | None = None,
+                       graph_files: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """What :func:`write_release_docs` writes, as ``{file name: bytes}``; nothing is written. ``graph_files``: the
+    release's graph files (:func:`release_graph_files`) when the caller has them already, so that describing them
+    does not serialise the graph a second time."""
     from .describe import release_description
     from .docs import ontology_page
     from .jsonld import CONTEXT_FILE, context_bytes
@@ -894,7 +884,9 @@ def release_docs_files(built, graph: Graph, *, say: Callable[[str], None] | None
         CONTEXT_FILE: context_bytes(),
         "ontology.html": ontology_page(graph).encode("utf-8"),
     }
-    described = {**release_graph_files(built.dataset, graph), **blobs, **shipped_ontology_files()}
+    if graph_files is None:
+        graph_files = release_graph_files(built.dataset, graph)
+    described = {**graph_files, **blobs, **shipped_ontology_files()}
     blobs["void.ttl"] = release_description(graph, dataset=built.dataset, files=described)
     return blobs
 

@@ -10,18 +10,16 @@ from typing import Callable
 from rdflib import Graph
 
 from .build import BuildResult
-from .export import check_writable, release_docs_files, shipped_ontology_files, write_together
+from .export import release_docs_files, shipped_ontology_files
 
 
-def write_extras(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None]) -> list[Path]:
-    out = check_writable(out)
-    return write_together(extras_files(built, graph, out, say=say))
-
-
-def extras_files(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None]) -> dict[Path, bytes]:
-    """What :func:`write_extras` writes into ``out``, as ``{file: bytes}``; nothing is written."""
+def extras_files(built: BuildResult, graph: Graph, out: Path, *, say: Callable[[str], None],
+                 graph_files: dict[str, bytes] | None = None) -> dict[Path, bytes]:
+    """The release's files beside its graph files, as ``{path in out: bytes}``; nothing is written.
+    ``graph_files``: the graph files already made, which the dataset description describes."""
     files = {out / name: data for name, data in shipped_ontology_files().items()}
-    files.update({out / name: data for name, data in release_docs_files(built, graph, say=say).items()})
+    docs = release_docs_files(built, graph, say=say, graph_files=graph_files)
+    files.update({out / name: data for name, data in docs.items()})
     from .analyse.plot import main_plot_files  # matplotlib is heavy: imported only here
 
     files.update(main_plot_files(built, graph, out, say=say))

@@ -51,8 +51,9 @@ def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", for
         say(f"making the release files for {out} ...")
         from .extras import extras_files
 
-        files = {out / name: data for name, data in release_graph_files(built.dataset, graph).items()}
-        files.update(extras_files(built, graph, out, say=say))
+        graph_files = release_graph_files(built.dataset, graph)
+        files = {out / name: data for name, data in graph_files.items()}
+        files.update(extras_files(built, graph, out, say=say, graph_files=graph_files))
         say(f"writing {len(files)} files to {out} ...")
         written = write_together(files)  # the whole release or, if a write fails, the previous one untouched
     return RunResult(built, report, stats, written, time.perf_counter() - t0)

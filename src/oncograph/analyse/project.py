@@ -356,7 +356,7 @@ def project(
 
     G = nx.MultiGraph(as_of=as_of.isoformat() if as_of else "", undated=undated.value, listing_ties=listing_ties,
                       follow_mergers=follow_mergers)
-    short = {iri: node_key(iri) for iri in keep}  # node_key once per node, not several times per edge
+    short = {iri: ctx.key(iri) for iri in keep}  # node_key once per node (the edges' attributes worked most out)
     G.add_nodes_from((short[iri], dict(nodes[iri], merged_from=tuple(sorted(node_key(o) for o in merged_from[iri]))))
                      for iri in sorted(keep, key=short.__getitem__))
     # Edge keys are unique in the whole graph (GraphML and GEXF need unique edge ids): a relationship that gives
@@ -365,7 +365,7 @@ def project(
     for e in edges:  # normally already there; after follow_mergers an edge can end on a node outside keep
         for x in (e.u, e.v):
             if x not in short:
-                short[x] = node_key(x)
+                short[x] = ctx.key(x)
     rows = sorted((e.key, short[e.u], short[e.v], i, e.attrs) for i, e in enumerate(edges))  # i: ties keep order
     adj = G.adj
     for key, u, v, _, attrs in rows:
