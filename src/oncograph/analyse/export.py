@@ -123,7 +123,6 @@ def _graphml(G: nx.Graph) -> str | None:
         return None
     keys: dict[tuple, str] = {}
     key_lines: list[str] = []
-    cache: dict = {}  # attribute values recur (kinds, types, sources): each escaped once
 
     def data(name, value, scope: str, indent: str) -> str:
         name, value = str(name), _scalar(value)
@@ -135,14 +134,10 @@ def _graphml(G: nx.Graph) -> str | None:
             ident = keys[(name, kind, scope)] = f"d{len(keys)}"
             key_lines.append(f'  <key id="{ident}" for="{scope}" attr.name="{_xml(name, True)}" '
                              f'attr.type="{kind}" />')
-        text = cache.get(value) if kind == "string" else None
-        if text is None:
-            text = _xml(str(value))
-            if kind == "string":
-                cache[value] = text
+        text = _xml(str(value))
         return f'{indent}<data key="{ident}">{text}</data>' if text else f'{indent}<data key="{ident}" />'
 
-    lines_of: dict[tuple, str] = {}  # (scope, name, str value) -> its <data> line: most values recur
+    lines_of: dict[tuple, str] = {}  # (scope, name, str value) -> its <data> line, escaped once: most values recur
 
     def element(opening: str, items, scope: str) -> list[str]:
         out = [f"    <{opening}>"]
