@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import networkx as nx
@@ -162,15 +163,10 @@ def approximate_betweenness(H: nx.Graph, error: float = 0.005, *, confidence: fl
     for u, v in H.edges():
         if u != v:
             N.addEdge(index[u], index[v])
-    threads = nk.getMaxNumberOfThreads()
-    nk.setNumberOfThreads(1)  # its parallel sampling is not reproducible
-    try:
-        nk.setSeed(seed, False)
+    with _networkit_run(nk, seed):  # its parallel sampling is not reproducible
         kadabra = nk.centrality.KadabraBetweenness(N, error, 1 - confidence, True, 0)
         kadabra.run()
         scores = kadabra.scores()
-    finally:
-        nk.setNumberOfThreads(threads)
     # KADABRA estimates the share of unordered pairs; networkx normalises by ordered pairs less the node itself
     n = len(nodes)
     scale = n / (2 * (n - 2))
@@ -333,6 +329,20 @@ _IGRAPH_RNG = threading.Lock()  # igraph draws from one process-wide generator: 
 _NETWORKIT = threading.Lock()  # networkit's thread count and seed are process-wide too
 
 
+@contextmanager
+def _networkit_run(nk, seed: int):
+    """One networkit run at a time, on one thread with ``seed`` (its parallel runs are not reproducible); the
+    process's thread count is put back after."""
+    with _NETWORKIT:
+        threads = nk.getMaxNumberOfThreads()
+        nk.setNumberOfThreads(1)
+        try:
+            nk.setSeed(seed, False)
+            yield
+        finally:
+            nk.setNumberOfThreads(threads)
+
+
 def louvain(H: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> list[set]:
     """Louvain communities of a simple weighted graph, as sets of nodes; ``resolution`` above 1 gives more, smaller
     communities.
@@ -362,14 +372,8 @@ def louvain(H: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> list[set
         N = nk.Graph(len(nodes), weighted=True)
         for a, b, w in edges:
             N.addEdge(a, b, w)
-        with _NETWORKIT:
-            threads = nk.getMaxNumberOfThreads()
-            nk.setNumberOfThreads(1)  # its parallel moves depend on thread timing
-            try:
-                nk.setSeed(seed, False)
-                membership = nk.community.PLM(N, refine=True, gamma=resolution).run().getPartition().getVector()
-            finally:
-                nk.setNumberOfThreads(threads)
+        with _networkit_run(nk, seed):  # its parallel moves depend on thread timing
+            membership = nk.community.PLM(N, refine=True, gamma=resolution).run().getPartition().getVector()
         groups: dict[int, set] = defaultdict(set)
         for i, c in enumerate(membership):
             groups[c].add(nodes[i])
