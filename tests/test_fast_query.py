@@ -125,3 +125,29 @@ def test_graph_query_on_oxigraph_gives_rdflib_terms_as_rdflib_does(curated_pair)
     assert [str(r[0]) for r in fast.query(hidden, initBindings=esmo)] == ["European Society for Medical Oncology"]
     construct = "CONSTRUCT { ?o skos:prefLabel ?l } WHERE { ?o onco:acronym 'ESMO' ; skos:prefLabel ?l }"
     assert set(fast.query(construct).graph) == set(plain.query(construct).graph) != set()
+
+
+def test_select_rows_gives_graph_query_answer(curated_pair, tmp_path):
+    """store.select_rows (the way named queries run on an Oxigraph-held graph) gives the columns and rows
+    graph.query gives, with the same terms and None where unbound; on rdflib's memory store, and for a query that is
+    not a SELECT, it answers None so the caller goes the usual way. The graph's own prefixes are known, as in
+    graph.query."""
+    from oncograph.store import load_graph as load, select_rows
+
+    plain, fast = curated_pair
+    text = """SELECT ?org ?label ?founded WHERE {
+        ?org a org:Organization ; skos:prefLabel ?label .
+        OPTIONAL { ?org schema:foundingDate ?founded }
+    }"""  # org:, skos:, schema: from the graph's prefixes, none declared
+    columns, rows = select_rows(fast, text)
+    expected = [tuple(r) for r in plain.query(text)]
+    assert columns == ["org", "label", "founded"]
+    assert sorted(rows, key=repr) == sorted(expected, key=repr) and len(rows) > 20
+    assert [[type(t) for t in r] for r in sorted(rows, key=repr)] == \
+        [[type(t) for t in r] for r in sorted(expected, key=repr)]
+    assert any(r[2] is None for r in rows) and any(r[2] is not None for r in rows)
+    assert select_rows(plain, text) is None
+    assert select_rows(fast, "ASK { ?s ?p ?o }") is None
+    (tmp_path / "empty.nt").write_text("")
+    empty = load(tmp_path / "empty.nt", backend="oxigraph")
+    assert select_rows(empty, "SELECT ?s WHERE { ?s ?p ?o }") == (["s"], [])

@@ -577,8 +577,12 @@ def run_sparql(
     if endpoint is not None:
         return _run_remote(text, form, endpoint=endpoint, graph_iri=graph_iri, user=user, password=password)
     target = graph if graph is not None else default_graph()
-    from .store import oxigraph_of
+    from .store import oxigraph_of, select_rows
 
+    if form is QueryForm.SELECT:
+        found = select_rows(target, text)
+        if found is not None:
+            return QueryResult(form, columns=found[0], rows=found[1])
     # A graph held in Oxigraph answers the text in Oxigraph itself; handed rdflib's prepared algebra, oxrdflib falls
     # back to rdflib's evaluator over the store (14 s instead of 0.02 s for one query at 10k triples).
     result = target.query(text if oxigraph_of(target) is not None else prepared)
