@@ -151,3 +151,47 @@ def test_select_rows_gives_graph_query_answer(curated_pair, tmp_path):
     (tmp_path / "empty.nt").write_text("")
     empty = load(tmp_path / "empty.nt", backend="oxigraph")
     assert select_rows(empty, "SELECT ?s WHERE { ?s ?p ?o }") == (["s"], [])
+
+
+def test_converter_builds_the_terms_rdflib_builds(monkeypatch):
+    """store.converter's short cuts (simple literals filled in without rdflib's parsing, IRIs and blank nodes by
+    type) give terms that are the same, attribute for attribute, as rdflib's own constructors; each distinct term is
+    built once; with the self-check failing, simple literals come from Literal() itself."""
+    import pyoxigraph as ox
+    from rdflib import BNode, URIRef
+
+    from oncograph import store
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    cases_ = [
+        (ox.NamedNode("https://w3id.org/oncograph/id/org/esmo"), URIRef("https://w3id.org/oncograph/id/org/esmo")),
+        (ox.BlankNode("b0"), BNode("b0")),
+        (ox.Literal("European Society for Medical Oncology"), Literal("European Society for Medical Oncology")),
+        (ox.Literal(""), Literal("")),
+        (ox.Literal(" Écoute  日本 "), Literal(" Écoute  日本 ")),
+        (ox.Literal("12"), Literal("12")),  # a simple literal that looks like a number stays a string
+        (ox.Literal("Krebs", language="de"), Literal("Krebs", lang="de")),
+        (ox.Literal("2024-01-01", datatype=ox.NamedNode(xsd + "date")), Literal("2024-01-01", datatype=XSD.date)),
+        (ox.Literal("5", datatype=ox.NamedNode(xsd + "integer")), Literal("5", datatype=XSD.integer)),
+        (ox.Literal("x", datatype=ox.NamedNode(xsd + "string")), Literal("x")),
+        (None, None),
+    ]
+
+    def same(a, b):
+        if a is None or b is None:
+            return a is b
+        attrs = ("language", "datatype", "value", "_ill_typed") if isinstance(b, Literal) else ()
+        return (type(a) is type(b) and a == b and hash(a) == hash(b) and a.n3() == b.n3()
+                and all(getattr(a, x) == getattr(b, x) for x in attrs))
+
+    term = store.converter()
+    for ox_term, expected in cases_:
+        got = term(ox_term)
+        assert same(got, expected), (ox_term, got, expected)
+        assert same(store.from_ox(ox_term), expected)
+        if ox_term is not None:
+            assert term(ox_term) is got  # memoised
+    monkeypatch.setattr(store, "_SIMPLE_OK", False)
+    assert same(store.converter()(ox.Literal("plain")), Literal("plain"))
+    monkeypatch.setattr(store, "_SIMPLE_OK", None)
+    assert store._simple_literal("again") == Literal("again") and store._SIMPLE_OK is True

@@ -225,20 +225,68 @@ def _bindings(variables, solutions):
 
 
 def converter():
-    """A memoised :func:`from_ox`: building an rdflib Literal costs tens of microseconds (it parses the value), and
-    in query answers and parsed files the same labels, kinds, predicates and sources recur. Use one per answer or
-    file, so the memo goes with it."""
+    """A memoised :func:`from_ox`: in query answers and parsed files the same labels, kinds, predicates and sources
+    recur, and building an rdflib term costs a microsecond or more. Use one per answer or file, so the memo goes with
+    it."""
+    import pyoxigraph as ox
+
     memo: dict = {}
+    named, blank = ox.NamedNode, ox.BlankNode
 
     def term(t):
-        if t is None:
-            return None
         r = memo.get(t)
         if r is None:
-            r = memo[t] = from_ox(t)
+            if t is None:
+                return None
+            kind = type(t)
+            if kind is named:
+                r = URIRef(t.value)
+            elif kind is blank:
+                r = BNode(t.value)
+            elif not t.language and t.datatype.value == _XSD_STRING:
+                r = _simple_literal(t.value)
+            else:
+                r = from_ox(t)
+            memo[t] = r
         return r
 
     return term
+
+
+def _simple_literal(text: str) -> Literal:
+    """``Literal(text)``, built without rdflib's parsing of the lexical form (a plain string has nothing to parse).
+
+    Filled in as rdflib 7's ``Literal.__new__`` fills a literal without language or datatype; a self-check against
+    ``Literal(...)`` at first use turns this off (falling back to ``Literal(text)``) should a later rdflib differ.
+    """
+    global _SIMPLE_OK
+    if _SIMPLE_OK is None:
+        _SIMPLE_OK = _simple_literal_matches()
+    if not _SIMPLE_OK:
+        return Literal(text)
+    lit = str.__new__(Literal, text)
+    lit._language = lit._datatype = lit._ill_typed = None
+    lit._value = text
+    return lit
+
+
+_SIMPLE_OK: bool | None = None
+
+
+def _simple_literal_matches() -> bool:
+    try:
+        for text in ("x", "", " Cancer  Europe ", "\u00e9\u65e5", "1", "true", "2024-01-01"):
+            lit = str.__new__(Literal, text)
+            lit._language = lit._datatype = lit._ill_typed = None
+            lit._value = text
+            ref = Literal(text)
+            if (ref.__slots__ != ("_language", "_datatype", "_value", "_ill_typed")
+                    or any(getattr(lit, a) != getattr(ref, a) for a in ref.__slots__)
+                    or lit != ref or hash(lit) != hash(ref) or lit.n3() != ref.n3() or lit.value != ref.value):
+                return False
+    except (AttributeError, TypeError):
+        return False
+    return True
 
 
 def _plain(term):
