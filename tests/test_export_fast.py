@@ -373,6 +373,56 @@ def test_write_together_writes_every_file_or_none(tmp_path, full_disk):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.ttl", "b.nt", "c.jsonld", "sub"]
 
 
+def test_write_together_names_the_file_that_failed(tmp_path, full_disk):
+    """The message names the file whose write failed, the first as well as the last."""
+    from oncograph import export as ex
+
+    targets = {tmp_path / "a.ttl": b"a\n", tmp_path / "b.nt": b"b\n"}
+    full_disk(1)
+    with pytest.raises(OutputError, match=r"cannot write .*a\.ttl: No space left on device; nothing was changed"):
+        ex.write_together(targets)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_together_puts_files_back_when_a_rename_fails(tmp_path, monkeypatch):
+    """A rename failing half-way leaves every file as it was: the ones already replaced are put back, the new ones
+    already renamed go, and no temporary or kept file is left. First a real failure (the third target is a folder,
+    so it cannot be replaced), then a rename refused by the system (simulated: the timing cannot be caused here)."""
+    from oncograph import export as ex
+
+    (tmp_path / "old.ttl").write_bytes(b"old\n")
+    (tmp_path / "folder.nt").mkdir()
+    (tmp_path / "folder.nt" / "inside").write_bytes(b"kept\n")
+    targets = {tmp_path / "new.jsonld": b"new\n", tmp_path / "old.ttl": b"newer\n",
+               tmp_path / "folder.nt": b"x\n", tmp_path / "last.nq": b"last\n"}
+    with pytest.raises(OutputError, match=r"cannot write .*folder\.nt: .*nothing was changed"):
+        ex.write_together(targets)
+    assert (tmp_path / "old.ttl").read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["folder.nt", "inside", "old.ttl"]
+
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append((str(src), str(dst)))
+        if str(dst).endswith("b.ttl") and str(src).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied")
+        return real(src, dst)
+
+    (tmp_path / "b.ttl").write_bytes(b"old b\n")
+    monkeypatch.setattr(ex.os, "replace", replace)
+    targets = {tmp_path / "a.nt": b"new a\n", tmp_path / "old.ttl": b"newer\n", tmp_path / "b.ttl": b"new b\n"}
+    with pytest.raises(OutputError, match=r"cannot write .*b\.ttl: Permission denied; nothing was changed"):
+        ex.write_together(targets)
+    assert (tmp_path / "old.ttl").read_bytes() == b"old\n" and (tmp_path / "b.ttl").read_bytes() == b"old b\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["b.ttl", "folder.nt", "inside", "old.ttl"]
+    assert any(dst.endswith("old.ttl") and src.endswith(".previous") for src, dst in calls)  # put back
+    monkeypatch.setattr(ex.os, "replace", real)
+    assert ex.write_together(targets) == list(targets)
+    assert [p.read_bytes() for p in targets] == list(targets.values())
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.nt", "b.ttl", "folder.nt", "inside", "old.ttl"]
+
+
 def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, full_disk):
     """A write failing among the files of a repeated --out (simulated full disk, on the projection file) leaves
     every one as it was, RDF and projection alike, with exit code 2 and a line naming the file."""

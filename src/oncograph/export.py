@@ -17,6 +17,7 @@ import enum
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -177,18 +178,90 @@ def atomic_file(path: Path | str):
 
 
 def write_together(targets: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none: each through its own :func:`atomic_file`, all held open in one stack, so that
-    they are renamed into place only when all are written (as :func:`dump_store_orders` does), and a failed write
-    (a full disk) removes every temporary file and leaves every earlier file as it was."""
-    path = None
+    """Write every file or none, through :func:`staged_files`; a failure is an OutputError naming the file."""
+    made: list[Path] = []
+    current = None  # the file being written, for the message
     try:
-        with contextlib.ExitStack() as files:
-            for path, data in targets.items():
-                files.enter_context(atomic_file(path)).write(data)
-    except OSError as exc:  # a full disk, a quota: the curator's to fix, not a bug
+        with staged_files(targets, made) as files:
+            for (current, data), fh in zip(targets.items(), files):
+                fh.write(data)
+            current = None
+    except OSError as exc:  # a full disk, a quota, a permission: the curator's to fix, not a bug
+        path = getattr(exc, "target", None) or current or (made[-1] if made else None)
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed (free some space "
                           "or choose another folder)") from exc
     return [Path(p) for p in targets]
+
+
+@contextlib.contextmanager
+def staged_files(paths, opened: list[Path] | None = None):
+    """Binary files to write, one per path, that appear at their paths all together or not at all.
+
+    Each is a temporary file beside its target; only when the block ends without error are they renamed into
+    place. An error in the block (a full disk) removes them and leaves every earlier file as it was. A rename failing
+    half-way (rarer: the folder made read-only or removed meanwhile) puts back the files already replaced, each kept
+    as a hard link until the last rename is done, and removes the ones that were new. ``opened`` (a list) gets each
+    path as its file is made, so a caller can say which one failed.
+    """
+    staged: list[tuple[Path, str]] = []
+    handles = []
+    try:
+        for path in paths:
+            path = Path(path)
+            if opened is not None:
+                opened.append(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((path, tmp))
+            handles.append(os.fdopen(fd, "wb"))
+        yield handles
+        for fh in handles:
+            fh.close()
+        for _, tmp in staged:
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
+        _swap_in(staged)
+    finally:
+        for fh in handles:
+            fh.close()
+        for _, tmp in staged:  # renamed ones are gone already
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+class _RenameFailed(OSError):
+    """A rename of :func:`_swap_in` failed (after the files were put back); ``target`` is the file it was for."""
+
+    def __init__(self, target: Path, cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause))
+        self.target = target
+
+
+def _swap_in(staged: list[tuple[Path, str]]) -> None:
+    """Rename each temporary file onto its target; on a failure put every target back as it was, then raise."""
+    done: list[tuple[Path, str | None]] = []  # (target, hard link to its previous file, or None if it was new)
+    try:
+        for path, tmp in staged:
+            keep = f"{tmp}.previous" if path.exists() else None
+            done.append((path, keep))
+            if keep is not None:
+                try:
+                    os.link(path, keep)
+                except OSError:  # a file system without hard links: a copy, slower, as safe
+                    shutil.copy2(path, keep)
+            os.replace(tmp, path)
+    except OSError as exc:
+        for target, keep in reversed(done):
+            with contextlib.suppress(OSError):
+                if keep is not None:
+                    os.replace(keep, target)
+                elif target != path:  # a new file already renamed into place goes again
+                    os.unlink(target)
+        raise _RenameFailed(path, exc) from exc
+    finally:
+        for _, keep in done:
+            if keep is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(keep)
 
 
 # -- serialisation ----------------------------------------------------------------------------------------------
@@ -681,11 +754,11 @@ def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, 
     if not jobs:
         raise InputError("no output file given")
     store, source = _held_store(graph)
-    with contextlib.ExitStack() as files:
-        opened = [(files.enter_context(atomic_file(path)), fmt) for path, fmt in jobs.items()]
+    with staged_files(jobs) as files:
+        opened = list(zip(files, jobs.values()))
         with ThreadPoolExecutor(max_workers=workers or min(len(opened), os.cpu_count() or 1)) as pool:
             for done in [pool.submit(_dump, store, source, fh, fmt) for fh, fmt in opened]:
-                done.result()  # the first failure propagates; the ExitStack then removes every temporary file
+                done.result()  # the first failure propagates; staged_files then removes every temporary file
     return list(jobs)
 
 
