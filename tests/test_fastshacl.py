@@ -99,6 +99,29 @@ def test_generator_is_deterministic(tmp_path):
     assert (tmp_path / "3a.nt").read_bytes() != (tmp_path / "1a.nt").read_bytes()
 
 
+def test_generator_failing_half_way_keeps_the_previous_file(tmp_path, monkeypatch):
+    """The landscape goes to a temporary file renamed into place when complete: a failure half-way (simulated in
+    the triple stream) leaves the previous file as it was and no temporary file; a complete run replaces it."""
+    target = tmp_path / "l.nt"
+    target.write_text("previous\n")
+    real = synth._Landscape.triples
+
+    def broken(self):
+        for i, t in enumerate(real(self)):
+            if i == 25000:  # past the first 20,000-line chunk, so some text was written
+                raise RuntimeError("stop")
+            yield t
+
+    monkeypatch.setattr(synth._Landscape, "triples", broken)
+    with pytest.raises(RuntimeError, match="stop"):
+        synth.write(target, 1000, seed=1)
+    assert target.read_text() == "previous\n" and [p.name for p in tmp_path.iterdir()] == ["l.nt"]
+    monkeypatch.setattr(synth._Landscape, "triples", real)
+    result = synth.write(target, 1000, seed=1)
+    assert len(target.read_text().splitlines()) == result.triples > 25000
+    assert (target.stat().st_mode & 0o777) == 0o644 and [p.name for p in tmp_path.iterdir()] == ["l.nt"]
+
+
 def test_turtle_and_ntriples_hold_the_same_graph(tmp_path):
     r1 = synth.write(tmp_path / "l.nt", 150, seed=2, violations={"Period-order": 1})
     r2 = synth.write(tmp_path / "l.ttl", 150, seed=2, violations={"Period-order": 1})

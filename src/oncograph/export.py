@@ -12,13 +12,10 @@ half a file, and a run that fails before writing leaves the previous outputs unt
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterable
@@ -27,6 +24,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from .errors import InputError, OutputError, ValidationFailed
+from .files import (atomic_file, atomic_write, check_output_file, check_writable, staged_files,  # noqa: F401
+                    write_together)
 from .gcpause import collector_paused
 from .namespaces import PREFIXES, bind_prefixes
 
@@ -122,148 +121,6 @@ class ExportRefused(ValidationFailed):
 
 
 # -- checking outputs before any work ---------------------------------------------------------------------------
-def check_writable(out_dir: Path | str) -> Path:
-    """Fail early, before any work, if ``out_dir`` cannot be created or written."""
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-", delete=True)
-        probe.close()
-    except OSError as exc:
-        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}; choose another folder with --out") from None
-    return out
-
-
-def check_output_file(path: Path | str) -> Path:
-    """Fail early, before any work, if a file cannot be written at ``path``; says why."""
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"cannot write to {path}: it is a folder; give a file name, such as {path / 'oncograph.ttl'}")
-    parent = path.parent
-    for folder in (parent, *parent.parents):  # the nearest existing ancestor must be a folder
-        if folder.exists():
-            if not folder.is_dir():
-                raise OutputError(f"cannot write to {path}: {folder} is a file, not a folder; choose another --out")
-            break
-    if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"cannot write to {path}: the file is read-only; choose another --out")
-    check_writable(parent)
-    return path
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
-    with atomic_file(path) as fh:
-        fh.write(data)
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path | str):
-    """A binary file to write that appears at ``path`` (by an atomic rename) only if the block ends without error;
-    otherwise the temporary file goes and whatever was at ``path`` stays."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def write_together(targets: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none, through :func:`staged_files`; a failure is an OutputError naming the file."""
-    made: list[Path] = []
-    current = None  # the file being written, for the message
-    try:
-        with staged_files(targets, made) as files:
-            for (current, data), fh in zip(targets.items(), files):
-                fh.write(data)
-            current = None
-    except OSError as exc:  # a full disk, a quota, a permission: the curator's to fix, not a bug
-        path = getattr(exc, "target", None) or current or (made[-1] if made else None)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed (free some space "
-                          "or choose another folder)") from exc
-    return [Path(p) for p in targets]
-
-
-@contextlib.contextmanager
-def staged_files(paths, opened: list[Path] | None = None):
-    """Binary files to write, one per path, that appear at their paths all together or not at all.
-
-    Each is a temporary file beside its target; only when the block ends without error are they renamed into
-    place. An error in the block (a full disk) removes them and leaves every earlier file as it was. A rename failing
-    half-way (rarer: the folder made read-only or removed meanwhile) puts back the files already replaced, each kept
-    as a hard link until the last rename is done, and removes the ones that were new. ``opened`` (a list) gets each
-    path as its file is made, so a caller can say which one failed.
-    """
-    staged: list[tuple[Path, str]] = []
-    handles = []
-    try:
-        for path in paths:
-            path = Path(path)
-            if opened is not None:
-                opened.append(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((path, tmp))
-            handles.append(os.fdopen(fd, "wb"))
-        yield handles
-        for fh in handles:
-            fh.close()
-        for _, tmp in staged:
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
-        _swap_in(staged)
-    finally:
-        for fh in handles:
-            fh.close()
-        for _, tmp in staged:  # renamed ones are gone already
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-
-
-class _RenameFailed(OSError):
-    """A rename of :func:`_swap_in` failed (after the files were put back); ``target`` is the file it was for."""
-
-    def __init__(self, target: Path, cause: OSError):
-        super().__init__(cause.errno, cause.strerror or str(cause))
-        self.target = target
-
-
-def _swap_in(staged: list[tuple[Path, str]]) -> None:
-    """Rename each temporary file onto its target; on a failure put every target back as it was, then raise."""
-    done: list[tuple[Path, str | None]] = []  # (target, hard link to its previous file, or None if it was new)
-    try:
-        for path, tmp in staged:
-            keep = f"{tmp}.previous" if path.exists() else None
-            done.append((path, keep))
-            if keep is not None:
-                try:
-                    os.link(path, keep)
-                except OSError:  # a file system without hard links: a copy, slower, as safe
-                    shutil.copy2(path, keep)
-            os.replace(tmp, path)
-    except OSError as exc:
-        for target, keep in reversed(done):
-            with contextlib.suppress(OSError):
-                if keep is not None:
-                    os.replace(keep, target)
-                elif target != path:  # a new file already renamed into place goes again
-                    os.unlink(target)
-        raise _RenameFailed(path, exc) from exc
-    finally:
-        for _, keep in done:
-            if keep is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(keep)
-
-
 # -- serialisation ----------------------------------------------------------------------------------------------
 def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
     """Serialise a graph or dataset in an RDF format, deterministically. A dataset keeps its named graphs in TriG and

@@ -17,16 +17,16 @@ from __future__ import annotations
 import calendar
 import contextlib
 import enum
-import os
+import io
 import random
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from .errors import InputError
+from .files import atomic_file, check_writable
 from .namespaces import BASE, PREFIXES
 
 # -- terms -------------------------------------------------------------------------------------------------------
@@ -1049,8 +1049,6 @@ def generate_graph(orgs: int, *, seed: int = 0, violations: Mapping[str, int] | 
 def write(path: Path | str, orgs: int, *, seed: int = 0, violations: Mapping[str, int] | None = None,
           fmt: SynthFormat | None = None) -> SynthResult:
     """Generate the landscape straight into ``path`` (.nt or .ttl), through a temporary file and a rename."""
-    from .export import check_writable
-
     path = Path(path)
     fmt = fmt or SynthFormat.from_path(path)
     check_writable(path.parent)
@@ -1122,20 +1120,12 @@ def _short_obj(term: str, cache: dict[str, str]) -> str:
 
 @contextlib.contextmanager
 def _atomic_text(path: Path):
-    """Stream text into a temporary file beside ``path`` and rename it into place only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual permissions
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Stream text into :func:`oncograph.files.atomic_file`: the file appears at ``path`` only when complete."""
+    with atomic_file(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        yield text
+        text.flush()
+        text.detach()  # atomic_file closes the file itself
 
 
 __all__ = ["RULES", "SynthFormat", "SynthResult", "generate_graph", "parse_violations", "triples", "write"]
