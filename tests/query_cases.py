@@ -115,6 +115,9 @@ PARTNERSHIP = "rel:esmo-who-partnership"
 STATUS = "rel:who-esmo-official-relations"
 CEREMONY = "event:esmo-who-signature-ceremony-2023"
 CEREMONY_NAME = "ESMO–WHO signature ceremony at ESMO Congress 2023"
+CEREMONY_PARTICIPANTS = ("bente-mikkelsen", "esmo", "esmo-president", "who")  # people, a post, organisations
+CEREMONY_ROLES = [f"rel:event-role/{who}--esmo-who-signature-ceremony-2023--participant"
+                  for who in CEREMONY_PARTICIPANTS]
 FORUMS = "event:advocacy-in-action-forums"
 ESMO = "European Society for Medical Oncology"
 WHO = "World Health Organization"
@@ -375,16 +378,27 @@ CASES: list[Case] = [
         ("rel:establishment/glcc", "onco:Establishment", "2001^^xsd:gYear", None),
         ("rel:establishment/spaen", "onco:Establishment", "2009-04^^xsd:gYearMonth", None),
         ("rel:establishment/walce", "onco:Establishment", "2006^^xsd:gYear", None),
+        # the four parts played in the signature ceremony have no dates of their own: the ceremony's (October
+        # 2023, no end stated) date them
+        *[(f"rel:event-role/{who}--esmo-who-signature-ceremony-2023--participant", "onco:EventRole",
+           "2023-10^^xsd:gYearMonth", None) for who in CEREMONY_PARTICIPANTS],
         (PARTNERSHIP, "onco:Partnership", "2013^^xsd:gYear", None),
     ])),
+    Case("relationships-as-of", {"date": "2023-09-30"}, Column("relationship", [  # the day before the ceremony
+        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
+    Case("relationships-as-of", {"date": "2023-10-01"}, Column("relationship", [  # the first day it can mean
+        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", *CEREMONY_ROLES,
+        PARTNERSHIP])),
     Case("relationships-as-of", {"date": "2010-01-01"}, Column("relationship", [
         "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce"])),
     Case("relationships-as-of", {"date": "2009-03-31"}, Column("relationship", [  # SPAEN: April 2009
         "rel:establishment/glcc", "rel:establishment/walce"])),
     Case("relationships-as-of", {"date": "2026-12-31"}, Column("relationship", [  # the plan's last day
-        PLAN, "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
+        PLAN, "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", *CEREMONY_ROLES,
+        PARTNERSHIP])),
     Case("relationships-as-of", {"date": "2027-01-01"}, Column("relationship", [
-        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
+        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", *CEREMONY_ROLES,
+        PARTNERSHIP])),
     Case("organisation-relationships-as-of", {}, Rows([  # ESMO on 1 January 2020: not yet the 2024 plan
         ("rel:campaign-participation/rare-cancers-europe--esmo--partner", "onco:CampaignParticipation",
          "orgs:rare-cancers-europe", "Rare Cancers Europe"),
@@ -392,8 +406,7 @@ CASES: list[Case] = [
          "European Advocacy in Action Forums"),
         ("rel:event-role/esmo--esmo-patient-advocacy-track--organiser", "onco:EventRole",
          "event:esmo-patient-advocacy-track", "ESMO Patient Advocacy Track"),
-        ("rel:event-role/esmo--esmo-who-signature-ceremony-2023--participant", "onco:EventRole", CEREMONY,
-         CEREMONY_NAME),
+        # not the 2023 signature ceremony: that role takes the ceremony's date
         ("rel:listing/rce-partners--partners--esmo", "onco:Listing", RCE, RCE_TITLE),
         (STATUS, "onco:OfficialStatus", "orgs:who", WHO),
         (PARTNERSHIP, "onco:Partnership", "orgs:who", WHO),

@@ -23,9 +23,12 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from rdflib import URIRef
+from rdflib.namespace import ORG, RDF
 
 from oncograph.analyse import EmptyProjection, project
 from oncograph.errors import InputError
+from oncograph.namespaces import ONCO
 
 RENEWAL_SOURCE = "https://w3id.org/oncograph/id/source/esmo-who-renewal-2024"
 RENEWAL_TITLE = "ESMO's special status as non-State actor in official relations with WHO has been renewed"
@@ -301,3 +304,32 @@ def test_as_of_takes_a_date_a_datetime_or_an_iso_string(graph):
     for bad in ("2020-13-01", "last year", 2020):
         with pytest.raises(InputError, match="is not a date; give a datetime.date or an ISO date"):
             project(graph, as_of=bad)
+
+
+@pytest.mark.parametrize("day", ["2020-01-01", "2023-09-30", "2023-10-01", "2025-06-30", "2027-01-01"])
+def test_as_of_agrees_with_the_named_queries_on_event_roles(graph, day):
+    """One rule for both: which event roles hold on a day is the same in the projection (project(as_of=...)) and in
+    the named queries (organisation-relationships-as-of for each party, relationships-as-of for the dated ones),
+    an event role with no dates of its own taking its event's."""
+    from oncograph.query import run_query
+
+    G = project(graph, include_events=True, include_people=True, as_of=day)
+    projected = {r for _, _, a in G.edges(data=True) if a["relationship_type"] == "EventRole"
+                 for r in a["relationships"]}
+    by_event = {r for _, _, a in G.edges(data=True) if a["dated_by"] == "event" for r in a["relationships"]}
+    organisations = {str(s) for s in graph.subjects(RDF.type, ORG.Organization)}
+    in_event_roles = {str(o) for r in graph.subjects(RDF.type, ONCO.EventRole) for o in graph.objects(r, ONCO.involves)}
+    queried = set()
+    for org in sorted(organisations & in_event_roles):  # the others have no event role to find
+        rows = run_query("organisation-relationships-as-of", {"org": f"<{org}>", "date": day}, graph=graph).rows
+        queried |= {str(r[0]) for r in rows if str(r[1]).endswith("#EventRole")}
+    involving_an_org = {r for r in projected
+                        if any(str(o) in organisations for o in graph.objects(URIRef(r), ONCO.involves))}
+    assert queried == involving_an_org
+    dated = {str(r[0]) for r in run_query("relationships-as-of", {"date": day}, graph=graph).rows
+             if str(r[1]).endswith("#EventRole")}
+    assert dated == by_event & projected
+    if day >= "2023-10-01":
+        assert len(by_event) == 4  # the ceremony's four participants
+    else:
+        assert not dated and not any("signature-ceremony" in r for r in queried | projected)
