@@ -33,7 +33,9 @@ def ok(*args) -> str:
 @pytest.mark.parametrize("name", sorted(analyse_cmd.commands))
 def test_every_subcommand_has_help(name):
     res = invoke("analyse", name, "--help")
-    assert res.exit_code == 0 and "--as-of" in res.output
+    assert res.exit_code == 0 and "--types" in res.output
+    # every command takes --as-of but changes, which has dates of its own (--since, --until)
+    assert ("--as-of" in res.output) is (name != "changes") and ("--since" in res.output) is (name == "changes")
     assert len((analyse_cmd.commands[name].help or "").strip()) > 20
 
 
@@ -81,6 +83,8 @@ def test_errors_are_input_errors():
     assert isinstance(res.exception, AmbiguousName) and "Europa Uomo" in str(res.exception)
     res = invoke("analyse", "centrality", "--as-of", "5 Feb 2024")
     assert isinstance(res.exception, InputError) and "YYYY, YYYY-MM or YYYY-MM-DD" in str(res.exception)
+    res = invoke("analyse", "changes", "--since", "2020", "--until", "2024", "--as-of", "2020")
+    assert res.exit_code == 2 and "No such option '--as-of'" in res.output
     res = invoke("analyse", "changes", "--since", "2020", "--until", "next year")
     assert "--until: 'next year' is not a date" in str(res.exception)
     res = invoke("analyse", "centrality", "--as-of", "1990", "--undated", "drop")

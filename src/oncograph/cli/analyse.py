@@ -58,39 +58,49 @@ class ProjectionOptions:
         return find_node(G, name, fuller=lambda: project(graph, include_people=True, include_events=True))
 
 
-def projection_options(func):
-    """The options every analysis command shares; the command receives them as one ProjectionOptions."""
+def projection_options(func=None, *, dated: bool = True):
+    """The options every analysis command shares; the command receives them as one ProjectionOptions.
+
+    ``dated=False`` leaves out --as-of and --undated, for a command about dates of its own (``changes``).
+    """
+    if func is None:
+        return functools.partial(projection_options, dated=dated)
     options = [
-        click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-                     help="Folder of curated YAML (default: the project's data/)."),
-        click.option("--input", "input_file", type=click.Path(path_type=Path), default=None,
-                     help="Read this RDF file (e.g. dist/oncograph.ttl) instead of building data/."),
-        click.option("--as-of", "as_of", metavar="DATE", default=None,
-                     help="Keep what held on DATE (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its first day)."),
-        click.option("--undated", type=click.Choice(["keep", "drop"]), default="keep", show_default=True,
-                     help="With --as-of: keep relationships that have no date, or drop them."),
-        click.option("--types", default=None, metavar="T1,T2",
-                     help="Only these relationship types, e.g. Partnership,SubOrganisation "
-                          "(or partnership,event-role)."),
-        click.option("--listing-ties", is_flag=True,
-                     help="Link organisations listed in the same section of a page (weak ties)."),
-        click.option("--follow-mergers", is_flag=True,
-                     help="Replace merged organisations by the one they merged into."),
-        click.option("--people", is_flag=True, help="Include people and posts."),
-        click.option("--events", is_flag=True,
-                     help="Include events as nodes (otherwise organisations in the same event are linked)."),
-        click.option("--campaigns/--no-campaigns", default=True, show_default=True,
-                     help="Include campaigns (Rare Cancers Europe) as nodes."),
+        ("data_dir", click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+                                  help="Folder of curated YAML (default: the project's data/).")),
+        ("input_file", click.option("--input", "input_file", type=click.Path(path_type=Path), default=None,
+                                    help="Read this RDF file (e.g. dist/oncograph.ttl) instead of building data/.")),
+        ("as_of", click.option("--as-of", "as_of", metavar="DATE", default=None,
+                               help="Keep what held on DATE (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its "
+                                    "first day).")),
+        ("undated", click.option("--undated", type=click.Choice(["keep", "drop"]), default="keep", show_default=True,
+                                 help="With --as-of: keep relationships that have no date, or drop them.")),
+        ("types", click.option("--types", default=None, metavar="T1,T2",
+                               help="Only these relationship types, e.g. Partnership,SubOrganisation "
+                                    "(or partnership,event-role).")),
+        ("listing_ties", click.option("--listing-ties", is_flag=True,
+                                      help="Link organisations listed in the same section of a page (weak ties).")),
+        ("follow_mergers", click.option("--follow-mergers", is_flag=True,
+                                        help="Replace merged organisations by the one they merged into.")),
+        ("people", click.option("--people", is_flag=True, help="Include people and posts.")),
+        ("events", click.option("--events", is_flag=True,
+                                help="Include events as nodes (otherwise organisations in the same event are "
+                                     "linked).")),
+        ("campaigns", click.option("--campaigns/--no-campaigns", default=True, show_default=True,
+                                   help="Include campaigns (Rare Cancers Europe) as nodes.")),
     ]
 
+    if not dated:
+        options = [(name, o) for name, o in options if name not in ("as_of", "undated")]
+
     @functools.wraps(func)
-    def wrapper(*args, data_dir, input_file, as_of, undated, types, listing_ties, follow_mergers, people, events,
-                campaigns, **rest):
+    def wrapper(*args, data_dir, input_file, types, listing_ties, follow_mergers, people, events, campaigns,
+                as_of=None, undated="keep", **rest):
         opts = ProjectionOptions(data_dir, input_file, as_of, undated, types, listing_ties, follow_mergers, people,
                                  events, campaigns)
         return func(opts, *args, **rest)
 
-    for option in reversed(options):
+    for _, option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
 
@@ -275,7 +285,7 @@ def _until(text: str):
 
 
 @analyse_cmd.command("changes")
-@projection_options
+@projection_options(dated=False)  # its own dates: --since and --until
 @click.option("--since", required=True, metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", "until", required=True, metavar="DATE",
               help="To this date, included (--until 2024: all of 2024).")

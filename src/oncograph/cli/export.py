@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graphml, gexf, csv (network projection);"
-               " default: from the --out extension (.ttl .nt .jsonld .compact.jsonld .trig .nq .graphml .gexf .csv)")
+FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graphml, gexf, csv (the default network"
+               " projection; `oncograph analyse export` takes the projection options); default: from the --out"
+               " extension (.ttl .nt .jsonld .compact.jsonld .trig .nq .graphml .gexf .csv)")
 
 
 @click.command("export")
