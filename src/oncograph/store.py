@@ -201,7 +201,6 @@ def select_rows(graph: Graph, query: str) -> tuple[list[str], list[tuple]] | Non
     if oxigraph_of(graph) is None:
         return None
     import pyoxigraph as ox
-
     from rdflib.graph import ConjunctiveGraph
 
     if graph.default_union:  # the graph Graph.query would ask the store for
