@@ -41,6 +41,7 @@ to run), --skip STEP,... (steps not to run).
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -110,7 +111,10 @@ def step(name: str, fn, *args, **kw):
     times: list[float] = []
     peaks: list[float] = []
     while True:
-        value = extra = None  # the last run's value goes before the next run, so that its memory does not count
+        # the last run's value goes before the next run, so that its memory does not count (networkx graphs hold
+        # reference cycles: only a collection frees them)
+        value = extra = None
+        gc.collect()
         reset_peak()
         t0 = time.perf_counter()
         try:
