@@ -46,3 +46,22 @@ def test_the_heavy_builders_leave_the_collector_on(graph):
     export.serialize_graph(graph, "json-ld")
     communities(project(graph))
     assert gc.isenabled()
+
+
+def test_named_query_rows_are_built_with_the_collector_paused(tmp_path, monkeypatch):
+    """store.select_rows (the rows of a named query on an Oxigraph-held graph) builds its terms with the collector
+    off and leaves it on."""
+    from oncograph import store
+
+    (tmp_path / "g.nt").write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
+    g = store.load_graph(tmp_path / "g.nt", backend="oxigraph")
+    seen = []
+    real = store.converter
+
+    def watching():
+        seen.append(gc.isenabled())
+        return real()
+
+    monkeypatch.setattr(store, "converter", watching)
+    assert store.select_rows(g, "SELECT ?o WHERE { ?s ?p ?o }")[1] == [(store.Literal("x"),)]
+    assert seen == [False] and gc.isenabled()

@@ -21,6 +21,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError
+from .gcpause import collector_paused
 from .namespaces import bind_prefixes
 
 
@@ -190,6 +191,7 @@ def _ox_query(store, query: str, *, prefixes, query_graph, bindings):
         raise
 
 
+@collector_paused  # thousands of rows of new terms, none in a cycle (see oncograph.gcpause)
 def select_rows(graph: Graph, query: str) -> tuple[list[str], list[tuple]] | None:
     """``(columns, rows)`` of a SELECT query text run by Oxigraph on an Oxigraph-held graph, rows as tuples of rdflib
     terms (None where unbound), the same answer as ``graph.query(query)``; None for graphs in rdflib's memory store
