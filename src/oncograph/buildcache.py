@@ -96,7 +96,7 @@ def _read(entry: Path) -> Graph:
 
 def _store(entry: Path, graph: Graph) -> None:
     """Write the entry atomically and drop older entries; never fail the run."""
-    from .export import atomic_write
+    from .files import atomic_write
 
     try:
         atomic_write(entry, graph.serialize(format="nt", encoding="utf-8"))

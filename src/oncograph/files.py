@@ -1,6 +1,7 @@
 """Files: writing outputs so that a failed run never leaves half a file, nor half a release.
 
-Kept apart from :mod:`oncograph.export` (which needs rdflib) so that the generator can use it without that import.
+Kept apart from :mod:`oncograph.export`, which re-exports these: nothing here is about RDF, and the generator
+(:mod:`oncograph.synth`) and the build cache write through them too.
 """
 
 from __future__ import annotations
