@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from oncograph.build import build
+from servers import oxigraph, virtuoso, virtuoso_tiny  # noqa: F401 (session fixtures: one of each server per session)
 
 # The build cache (oncograph.buildcache) of this session, and of the CLI processes it starts, goes in a folder of
 # its own, so the suite neither reads a stale entry from the user's cache nor leaves one there.

@@ -10,12 +10,9 @@ import http.server
 import json
 import os
 import socket
-import subprocess
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
@@ -23,81 +20,15 @@ from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from oncograph import endpoint
 from oncograph.endpoint import EndpointError, PublishReport, bind_values, publish, query_endpoint
 from oncograph.errors import InputError
+from servers import Server, free_port  # tests/servers.py
 
 servers = pytest.mark.servers
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "scripts" / "sparql-server.sh"
 EX = Namespace("http://example.org/onco/")
 STAGING = endpoint.STAGING_PREFIX
 
 
-# --- servers ------------------------------------------------------------------------------------------------------
-
-@dataclass
-class Server:
-    """One server run by scripts/sparql-server.sh, with its own state directory and ports."""
-
-    kind: str
-    url: str
-    env: dict
-    state: Path
-
-    @property
-    def credentials(self) -> dict:
-        # Virtuoso's default admin account: acceptable only because the server listens on loopback
-        return {"user": "dba", "password": "dba"} if self.kind == "virtuoso" else {}
-
-    def script(self, command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["bash", str(SCRIPT), command, self.kind], env=self.env, capture_output=True,
-                              text=True, timeout=600, check=False)
-
-    def start(self) -> None:
-        done = self.script("start")
-        if done.returncode:
-            pytest.fail(f"could not start {self.kind}:\n{done.stdout}\n{done.stderr}")
-
-    def stop(self) -> None:
-        self.script("stop")
-
-    def pid(self) -> int:
-        return int((self.state / self.kind / "pid").read_text())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _running(kind: str, state: Path, **settings: str):
-    port = _free_port()
-    env = {**os.environ, "SPARQL_SRV_DIR": str(state), "SPARQL_HTTP_PORT": str(port),
-           "SPARQL_SQL_PORT": str(_free_port()), "SPARQL_BUFFERS": "10000", **settings}
-    server = Server(kind, f"http://127.0.0.1:{port}", env, state)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        assert server.script("status").returncode == 3, f"{kind} still running after stop"
-
-
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory):
-    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso"))
-
-
-@pytest.fixture(scope="session")
-def oxigraph(tmp_path_factory):
-    yield from _running("oxigraph", tmp_path_factory.mktemp("oxigraph"))
-
-
-@pytest.fixture(scope="session")
-def virtuoso_tiny(tmp_path_factory):
-    """A second Virtuoso that cuts every result at 20 rows."""
-    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20")
-
+# --- servers: Server and the session fixtures virtuoso, oxigraph, virtuoso_tiny are in tests/servers.py ---------
 
 @pytest.fixture(params=["virtuoso", "oxigraph"])
 def server(request) -> Server:
@@ -515,7 +446,7 @@ def test_partial_results_after_a_timeout_are_an_error():
 def test_an_unreachable_endpoint_fails_after_bounded_retries(monkeypatch):
     waits = []
     monkeypatch.setattr(endpoint.time, "sleep", waits.append)
-    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     with pytest.raises(EndpointError) as caught:
         query_endpoint(url, "ASK {}", kind="virtuoso")
     message = str(caught.value)

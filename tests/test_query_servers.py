@@ -19,7 +19,6 @@ What is compared, and what is normalised:
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -42,22 +41,8 @@ EXE = str(Path(sys.executable).parent / "oncograph")
 GRAPH = "https://w3id.org/oncograph/id/graph/test-queries"  # where these tests publish; DEFAULT_GRAPH_IRI for the CLI
 
 
-def _load(name: str, path: Path):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-# The server fixtures (virtuoso, oxigraph: session-scoped, each yielding an object with .kind, .url and
-# .credentials) come from tests/servers.py; until that file exists, from tests/test_endpoint.py, which defines them.
-_fixtures = _load("_oncograph_server_fixtures",
-                  HERE / "servers.py" if (HERE / "servers.py").exists() else HERE / "test_endpoint.py")
-virtuoso = _fixtures.virtuoso
-oxigraph = _fixtures.oxigraph
+# The server fixtures (virtuoso, oxigraph: session-scoped, each with .kind, .url and .credentials) come from
+# tests/servers.py through conftest.py, shared with tests/test_endpoint.py: one of each server per session.
 
 
 @pytest.fixture(params=["virtuoso", "oxigraph"], scope="session")
