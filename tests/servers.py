@@ -80,8 +80,9 @@ def oxigraph(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def virtuoso_tiny(tmp_path_factory):
-    """A second Virtuoso that cuts every result at 20 rows."""
-    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20")
+    """A second Virtuoso that cuts every result at 20 rows and stops every query at 2 seconds."""
+    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20",
+                        SPARQL_TIMEOUT_S="2")
 
 
 __all__ = ["Server", "free_port", "oxigraph", "virtuoso", "virtuoso_tiny"]

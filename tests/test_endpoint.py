@@ -139,6 +139,24 @@ def test_blank_nodes_are_published_as_blank_nodes(server):
 
 
 @servers
+def test_a_select_returns_blank_nodes_as_blank_nodes(server):
+    """A SELECT whose answer holds a blank node gives an rdflib BNode (its label is the server's own), the same one
+    in every row of the answer that binds it, next to the IRIs and literals of the other columns."""
+    g = other_graph(2)
+    address = BNode()
+    g.add((EX.unit0, EX.address, address))
+    g.add((address, EX.city, Literal("Villejuif")))
+    g.add((address, EX.postcode, Literal("94800")))
+    iri = new_graph_iri()
+    publish(g, server.url, graph=iri, **server.credentials)
+    columns, rows = query_endpoint(server.url, PREFIXES + "SELECT ?a ?p ?o WHERE { ex:unit0 ex:address ?a . ?a ?p ?o }"
+                                   " ORDER BY STR(?p)", graph=iri, **server.credentials)
+    assert columns == ["a", "p", "o"] and len(rows) == 2
+    assert all(isinstance(r[0], BNode) for r in rows) and rows[0][0] == rows[1][0]
+    assert [(r[1], r[2]) for r in rows] == [(EX.city, Literal("Villejuif")), (EX.postcode, Literal("94800"))]
+
+
+@servers
 def test_publish_reads_files_and_refuses_ambiguous_sources(oxigraph, tmp_path):
     path = tmp_path / "kg.ttl"
     sample_graph().serialize(path, format="turtle")
@@ -410,6 +428,24 @@ def test_results_cut_at_result_set_max_rows_are_an_error(virtuoso_tiny):
             query_endpoint(virtuoso_tiny.url, text, graph=iri)
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 20", graph=iri).rows) == 20
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", graph=iri).rows) == 5
+
+
+@servers
+def test_a_query_past_virtuosos_time_limit_is_an_error(virtuoso_tiny, monkeypatch):
+    """A real Virtuoso stops a query at its MaxQueryExecutionTime (2 s here): for this aggregate it answers 500 with
+    S1T00 "Transaction timed out", which is an error naming the time limit and what to do, after one attempt (not
+    retried); the fake server below covers the other way a time limit shows, partial results."""
+    iri = new_graph_iri()
+    publish(other_graph(30), virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials)
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # the whole store, to the 4th
+    waits = []
+    monkeypatch.setattr(endpoint.time, "sleep", waits.append)  # a retry would wait first
+    with pytest.raises(EndpointError, match="stopped the request at its time limit") as caught:
+        query_endpoint(virtuoso_tiny.url, heavy, timeout=60)
+    assert "simplify the query or raise the server's limit" in str(caught.value) and caught.value.exit_code == 3
+    assert waits == []  # not retried: the same query would only time out again
+    assert query_endpoint(virtuoso_tiny.url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graph=iri).rows == \
+        [(Literal(60),)]  # a quick query on the same server still answers
 
 
 class _PartialAnswer(http.server.BaseHTTPRequestHandler):
