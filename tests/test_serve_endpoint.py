@@ -197,8 +197,44 @@ def test_serve_port_in_use_exits_2():
     assert result.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 def test_server_stops_cleanly(server):
+    """The module's server is up; one of its own, stopped (SIGTERM), exits with 0, takes its two sandboxed query
+    worker processes with it, frees its port and leaves no traceback in its log."""
+    import time
+    from pathlib import Path
+
     assert server.process.poll() is None and server.url.startswith("http://127.0.0.1:")
+    with ServerProcess(["--timeout", "3", "--workers", "2"]) as own:
+        with urllib.request.urlopen(own.url + "sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}),
+                                    timeout=60) as answer:
+            assert answer.status == 200  # a query ran, so the workers are up
+        workers = _children(own.process.pid)
+        port = int(own.url.rstrip("/").rsplit(":", 1)[1])
+        assert len(workers) == 2, "the server runs its queries in --workers worker processes"
+    assert own.process.returncode == 0
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{w}").exists() for w in workers), "a query worker outlived the server"
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert not any("Traceback" in line for line in own.log), "\n".join(own.log)
 
 
 def test_serve_missing_dist_folder_exits_2(tmp_path):
