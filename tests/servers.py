@@ -55,7 +55,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _running(kind: str, state: Path, **settings: str):
+def running(kind: str, state: Path, **settings: str):
+    """Start a server of ``kind`` with these scripts/sparql-server.sh settings, yield it, stop it (for fixtures)."""
     port = free_port()
     env = {**os.environ, "SPARQL_SRV_DIR": str(state), "SPARQL_HTTP_PORT": str(port),
            "SPARQL_SQL_PORT": str(free_port()), "SPARQL_BUFFERS": "10000", **settings}
@@ -70,19 +71,18 @@ def _running(kind: str, state: Path, **settings: str):
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
-    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso"))
+    yield from running("virtuoso", tmp_path_factory.mktemp("virtuoso"))
 
 
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory):
-    yield from _running("oxigraph", tmp_path_factory.mktemp("oxigraph"))
+    yield from running("oxigraph", tmp_path_factory.mktemp("oxigraph"))
 
 
 @pytest.fixture(scope="session")
 def virtuoso_tiny(tmp_path_factory):
-    """A second Virtuoso that cuts every result at 20 rows and stops every query at 2 seconds."""
-    yield from _running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20",
-                        SPARQL_TIMEOUT_S="2")
+    """A second Virtuoso that cuts every result at 20 rows."""
+    yield from running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20")
 
 
-__all__ = ["Server", "free_port", "oxigraph", "virtuoso", "virtuoso_tiny"]
+__all__ = ["Server", "free_port", "oxigraph", "running", "virtuoso", "virtuoso_tiny"]
