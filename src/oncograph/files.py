@@ -53,21 +53,9 @@ def atomic_write(path: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def atomic_file(path: Path | str):
     """A binary file to write that appears at ``path`` (by an atomic rename) only if the block ends without error;
-    otherwise the temporary file goes and whatever was at ``path`` stays."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; release files are for reading
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    otherwise the temporary file goes and whatever was at ``path`` stays: :func:`staged_files` for one file."""
+    with staged_files([path]) as (fh,):
+        yield fh
 
 
 def write_together(targets: dict[Path, bytes]) -> list[Path]:

@@ -117,8 +117,9 @@ def _xml(text: str, attribute: bool = False) -> str:
 def _graphml(G: nx.Graph) -> str | None:
     """GraphML written as text, node by node and edge by edge: byte for byte what ``nx.generate_graphml`` gives for
     :func:`flatten` of ``G`` (``tests/test_analyse_export.py`` compares them), without the element tree networkx
-    builds first (at 1M triples 8.76 s and 1,900 MB; see the README's scale section). None where networkx's own rules would be needed: graph settings
-    (``id``, ``node_default``, ``edge_default``) or a value that is not a str, bool, int or float once flattened."""
+    builds first (at 1M triples 8.76 s and 1,900 MB; see the README's scale section). None where networkx's own
+    rules would be needed: graph settings (``id``, ``node_default``, ``edge_default``) or a value that is not a str,
+    bool, int or float once flattened."""
     if {"id", "node_default", "edge_default"} & set(G.graph):
         return None
     keys: dict[tuple, str] = {}
