@@ -4,48 +4,27 @@ the named queries and /sparql send checked queries to the server."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
+from contextlib import contextmanager
 
 import pytest
 
 from oncograph.endpoint import publish
 from oncograph.serve.server import ServerProcess
+from servers import running  # tests/servers.py
 
 pytestmark = pytest.mark.servers
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "sparql-server.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory, graph):
-    port = _free_port()
-    env = {**os.environ, "SPARQL_SRV_DIR": str(tmp_path_factory.mktemp("oxigraph")), "SPARQL_HTTP_PORT": str(port)}
-
-    def script(command):
-        return subprocess.run(["bash", str(SCRIPT), command, "oxigraph"], env=env, capture_output=True, text=True,
-                              timeout=600, check=False)
-
-    started = script("start")
-    if started.returncode:
-        pytest.fail(f"could not start oxigraph:\n{started.stdout}\n{started.stderr}")
-    try:
-        url = f"http://127.0.0.1:{port}"
-        publish(graph, url, graph="https://w3id.org/oncograph/id/graph/all")
-        yield url
-    finally:
-        script("stop")
+    """An Oxigraph server of this module's own (tests/servers.py's session one is killed and restarted by a publish
+    test) holding the curated graph where ``oncograph publish`` puts it; yields its URL."""
+    with contextmanager(running)("oxigraph", tmp_path_factory.mktemp("oxigraph")) as server:
+        publish(graph, server.url, graph="https://w3id.org/oncograph/id/graph/all")
+        yield server.url
 
 
 @pytest.fixture(scope="module")
