@@ -54,10 +54,10 @@ def sources_dir():
 
 @pytest.fixture
 def full_disk(monkeypatch):
-    """``full_disk(n)``: the n-th file oncograph.export opens for writing fails on write as a full disk would (a
+    """``full_disk(n)``: the n-th file oncograph.files opens for writing fails on write as a full disk would (a
     real full disk cannot be made here); returns the list of files opened, to count them. ``full_disk(0)`` puts
     the real ``os.fdopen`` back."""
-    from oncograph import export
+    from oncograph import files
 
     real = os.fdopen
 
@@ -73,7 +73,7 @@ def full_disk(monkeypatch):
                 fh.write = write
             return fh
 
-        monkeypatch.setattr(export.os, "fdopen", fdopen if n else real)
+        monkeypatch.setattr(files.os, "fdopen", fdopen if n else real)
         return opened
 
     return fail_at
