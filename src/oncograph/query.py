@@ -30,6 +30,11 @@ Rules for portable queries (each learnt on Virtuoso 7.2, and checked by tests/te
   ``VALUES ?p {...}`` outside the UNION: Virtuoso drops that join.
 - No IRI-valued ``IF`` / ``COALESCE`` (Virtuoso returns a string); no boolean result columns (it returns 1 / 0).
 - Compare dates through the ``xsd:date`` bounds ``onco:periodStart`` / ``onco:periodEnd``.
+
+And one for speed, learnt on Oxigraph at a million triples: restrict a variable with ``FILTER (?x IN (...))``
+rather than a ``VALUES`` list of constants where the query starts from a bound parameter. Oxigraph may join the
+list first and walk every match of it in the graph (``organisation-relationships-as-of`` took 0.15 s that way,
+0.006 s with the filter).
 """
 
 from __future__ import annotations
