@@ -1,11 +1,14 @@
 """The explorer in a real browser: Debian's Chromium driven by Playwright (never `playwright install`).
 
-Each test walks one task a reader would do and saves screenshots to docs/screenshots/ (the README shows them).
+Each test walks one task a reader would do and saves a screenshot at its end: into a temporary folder, so a test
+run leaves the checkout as it was, or into the folder ONCOGRAPH_SCREENSHOTS names. The README's are refreshed with
+``ONCOGRAPH_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/test_serve_browser.py``.
 Chromium comes from `bash scripts/browser-deps.sh`; without it these tests are skipped, saying so.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,8 @@ from oncograph.serve.server import ServerProcess
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS_ENV = "ONCOGRAPH_SCREENSHOTS"
+SHOTS = [ROOT / "docs" / "screenshots"]  # set by the shots_dir fixture
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -60,9 +64,19 @@ def page(browser):
     assert pg.problems == []
 
 
+@pytest.fixture(scope="module", autouse=True)
+def shots_dir(tmp_path_factory):
+    """Where screenshots go: ONCOGRAPH_SCREENSHOTS (relative to the checkout) if set, else a temporary folder."""
+    chosen = os.environ.get(SHOTS_ENV)
+    SHOTS[0] = (ROOT / chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    return SHOTS[0]
+
+
 def shot(page, name: str, *, full_page: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    SHOTS[0].mkdir(parents=True, exist_ok=True)
+    path = SHOTS[0] / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
 
 
 def wait_for_network(page) -> None:
