@@ -195,3 +195,21 @@ def test_converter_builds_the_terms_rdflib_builds(monkeypatch):
     assert same(store.converter()(ox.Literal("plain")), Literal("plain"))
     monkeypatch.setattr(store, "_SIMPLE_OK", None)
     assert store._simple_literal("again") == Literal("again") and store._SIMPLE_OK is True
+
+
+def test_select_rows_on_a_dataset_asks_its_default_graph(recwarn):
+    """On an Oxigraph-held Dataset, select_rows answers from its default graph (as Dataset.query does), and without
+    rdflib's deprecation warning for Dataset.default_context from our code (rdflib's own add and query still warn)."""
+    from rdflib import Dataset, Literal, URIRef
+
+    from oncograph.store import _store_class, select_rows
+
+    ds = Dataset(store=_store_class()())
+    ds.add((URIRef("urn:a"), URIRef("urn:p"), Literal("in the default graph")))
+    ds.graph(URIRef("urn:g")).add((URIRef("urn:b"), URIRef("urn:p"), Literal("in a named graph")))
+    text = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    columns, rows = select_rows(ds, text)
+    assert columns == ["s", "o"]
+    assert rows == [tuple(r) for r in ds.query(text)] == [(URIRef("urn:a"), Literal("in the default graph"))]
+    ours = [w for w in recwarn if "default_context" in str(w.message) and "oncograph" in w.filename]
+    assert not ours, [f"{w.filename}:{w.lineno}" for w in ours]

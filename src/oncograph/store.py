@@ -203,12 +203,12 @@ def select_rows(graph: Graph, query: str) -> tuple[list[str], list[tuple]] | Non
     if oxigraph_of(graph) is None:
         return None
     import pyoxigraph as ox
-    from rdflib.graph import ConjunctiveGraph
+    from rdflib.graph import ConjunctiveGraph, Dataset
 
     if graph.default_union:  # the graph Graph.query would ask the store for
         query_graph = "__UNION__"
-    elif isinstance(graph, ConjunctiveGraph):
-        query_graph = graph.default_context.identifier
+    elif isinstance(graph, ConjunctiveGraph):  # a Dataset's default_context is deprecated (rdflib 7.x)
+        query_graph = (graph.default_graph if isinstance(graph, Dataset) else graph.default_context).identifier
     else:
         query_graph = graph.identifier
     found = _ox_query(graph.store, query, prefixes=dict(graph.namespaces()), query_graph=query_graph, bindings={})
