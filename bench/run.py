@@ -727,7 +727,6 @@ def run_job(job: str, spec: dict, *, step_timeout: float, log) -> dict:
     steps: dict[str, dict] = {}
     current, started = None, time.perf_counter()
     limit = spec.get("limits", {})
-    buf = ""
     while True:
         timeout = limit.get(current, step_timeout) if current else step_timeout
         left = timeout - (time.perf_counter() - started)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS as DCT, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS as DCT, PROV, SKOS, XSD
 
 from oncograph import paths
 from oncograph.namespaces import BASE, ID, ONCO, ORG, SCHEMA, SH

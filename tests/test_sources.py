@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from oncograph.namespaces import ID, ONCO

@@ -19,7 +19,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from . import paths
 from .dates import first_day, last_day, parse_date
 from .errors import DataError, Location
-from .model import ENTITY_CLASSES, EVENT_ROLE_EDGES, EXTERNAL_SUPERCLASSES, REL_TYPES, Edge, RelType
+from .model import ENTITY_CLASSES, EVENT_ROLE_EDGES, EXTERNAL_SUPERCLASSES, REL_TYPES, RelType
 from .namespaces import DCT, ID, ONCO, ORG, SCHEMA, bind_prefixes, concept_iri, scheme_iri
 from .yamlread import Record, read_yaml
 

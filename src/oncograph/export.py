@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .errors import InputError, OutputError, ValidationFailed
+from .errors import InputError, ValidationFailed
 from .files import (atomic_file, atomic_write, check_output_file, check_writable, staged_files,  # noqa: F401
                     write_together)
 from .gcpause import collector_paused
