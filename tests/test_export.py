@@ -269,6 +269,66 @@ def test_two_builds_are_byte_identical(tmp_path):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 
 
+def test_the_release_lists_its_files_for_sha256sum(tmp_path):
+    """SHA256SUMS lists every other file the main job wrote, by path, and the real `sha256sum -c` accepts it."""
+    import shutil
+
+    from oncograph.pipeline import run_build
+
+    out = tmp_path / "dist"
+    result = run_build(out_dir=out)
+    listed = (out / "SHA256SUMS").read_text().splitlines()
+    names = [line.split("  ", 1)[1] for line in listed]
+    assert names == sorted(names) and "plots/network.png" in names and "SHA256SUMS" not in names
+    assert set(names) == {p.relative_to(out).as_posix() for p in result.written} - {"SHA256SUMS"}
+    if shutil.which("sha256sum") is None:
+        pytest.skip("coreutils' sha256sum is not installed to check the file with")
+    res = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.count(": OK") == len(names)
+    (out / "oncograph.ttl").write_bytes(b"changed")  # and it would catch a damaged download
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True).returncode == 1
+
+
+def test_a_release_removes_only_what_the_previous_one_listed(tmp_path, full_disk):
+    """Files the previous SHA256SUMS listed and the new release does not have go (and folders left empty), once the
+    new release is in place, never after a failed write; a reader's own files, and lines naming something outside the
+    folder or malformed, are left alone and said."""
+    from oncograph.errors import OutputError
+    from oncograph.pipeline import run_build
+
+    out = tmp_path / "dist"
+    run_build(out_dir=out)
+    stale = [out / "oncograph-old.ttl", out / "plots" / "old.png", out / "old" / "deep" / "x.ttl"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"from an earlier release")
+    mine, outside = out / "my-notes.txt", tmp_path / "outside.txt"
+    mine.write_text("a reader's file")
+    outside.write_text("not the release's")
+    zero = "0" * 64
+    with open(out / "SHA256SUMS", "a") as fh:
+        fh.writelines(f"{zero}  {p.relative_to(out).as_posix()}\n" for p in stale)
+        fh.write(f"{zero}  ../outside.txt\n")
+        fh.write(f"{zero}  {outside}\n")
+        fh.write("not a checksum line\n")
+    full_disk(3)
+    with pytest.raises(OutputError):
+        run_build(out_dir=out)
+    assert all(p.exists() for p in stale), "a failed release removed files of the previous one"
+    full_disk(0)
+    again = run_build(out_dir=out)
+    assert sorted(again.removed) == sorted(stale)
+    assert not any(p.exists() for p in stale) and not (out / "old").exists()
+    assert (out / "plots" / "network.png").exists() and mine.exists() and outside.exists()
+    assert len(again.skipped) == 3 and all("SHA256SUMS:" in line for line in again.skipped)
+    summary = again.summary()
+    assert "removed 3 file(s)" in summary and "oncograph-old.ttl" in summary and "../outside.txt" in summary
+    assert "oncograph-old.ttl" not in (out / "SHA256SUMS").read_text()
+    third = run_build(out_dir=out)
+    assert third.removed == [] and third.skipped == []
+
+
 def test_main_job_writes_the_whole_release_or_leaves_the_previous_one(tmp_path, full_disk):
     """The main job makes every file first and writes them together: a write failing at the last file (simulated
     full disk: it cannot be caused here) leaves every file of the previous release as it was, the plots too, and no
@@ -291,3 +351,24 @@ def test_main_job_writes_the_whole_release_or_leaves_the_previous_one(tmp_path, 
     full_disk(0)
     again = run_build(out_dir=out)
     assert {p: p.read_bytes() for p in again.written} == previous
+
+
+def test_a_stale_file_that_cannot_be_removed_is_said_not_raised(tmp_path, monkeypatch):
+    """The new release is in place when stale files go, so one that cannot be removed (a permission: root, as the
+    tests run, cannot be refused one, hence the patch) is reported and the others still go."""
+    from oncograph.files import remove_stale
+
+    for name in ("a.ttl", "b.ttl", "keep.ttl"):
+        (tmp_path / name).write_text(name)
+    real = Path.unlink
+
+    def unlink(self, *args, **kw):
+        if self.name == "a.ttl":
+            raise PermissionError(13, "Permission denied")
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    removed, failed = remove_stale(tmp_path, {"a.ttl", "b.ttl", "keep.ttl", "gone.ttl"}, {"keep.ttl"})
+    assert removed == [tmp_path / "b.ttl"]
+    assert failed == [f"{tmp_path / 'a.ttl'}: Permission denied"]
+    assert (tmp_path / "a.ttl").exists() and (tmp_path / "keep.ttl").exists()

@@ -146,3 +146,59 @@ def _swap_in(staged: list[tuple[Path, str]]) -> None:
 
 
 __all__ = ["atomic_file", "atomic_write", "check_output_file", "check_writable", "staged_files", "write_together"]
+
+
+# -- the release's list of files -----------------------------------------------------------------------------------
+MANIFEST = "SHA256SUMS"  # the format `sha256sum -c` checks; it also says which files the last release wrote
+
+
+def manifest_bytes(out: Path, files: dict[Path, bytes]) -> bytes:
+    """``SHA256SUMS`` for the files to write into ``out``: one ``<sha256>  <path>`` line per file, by path, paths
+    relative to ``out`` with ``/``, so a reader checks a download with ``sha256sum -c SHA256SUMS``."""
+    import hashlib
+
+    named = sorted((Path(path).relative_to(out).as_posix(), data) for path, data in files.items()
+                   if Path(path) != out / MANIFEST)
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in named).encode("utf-8")
+
+
+def manifest_paths(out: Path) -> tuple[set[str], list[str]]:
+    """The relative paths the previous ``SHA256SUMS`` in ``out`` lists, and the lines skipped as not ours to touch
+    (malformed, absolute, or reaching outside ``out``); no manifest, no paths."""
+    try:
+        text = (out / MANIFEST).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return set(), []
+    paths, skipped = set(), []
+    for number, line in enumerate(text.splitlines(), 1):
+        digest, sep, name = line.partition("  ")
+        parts = Path(name).parts
+        if not sep or len(digest) != 64 or not name or Path(name).is_absolute() or ".." in parts or \
+                name == MANIFEST:
+            skipped.append(f"{out / MANIFEST}:{number}: {line!r}")
+            continue
+        paths.add(Path(name).as_posix())
+    return paths, skipped
+
+
+def remove_stale(out: Path, previous: set[str], current: set[str]) -> tuple[list[Path], list[str]]:
+    """Remove the files the previous release listed and this one does not (and folders they leave empty); files
+    never listed (a reader's own) stay. Returns the paths removed and, for any that could not be, why (the new
+    release is in place by then, so that is said, not raised)."""
+    removed, failed = [], []
+    for name in sorted(previous - current):
+        path = out / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            path.unlink()
+        except OSError as exc:
+            failed.append(f"{path}: {exc.strerror or exc}")
+            continue
+        removed.append(path)
+        for folder in path.parents:
+            if folder == out or out not in folder.parents:
+                break
+            with contextlib.suppress(OSError):  # not empty: it holds something else
+                folder.rmdir()
+    return removed, failed

@@ -9,6 +9,7 @@ from typing import Callable
 
 from .build import BuildResult, build
 from .export import check_writable, release_graph_files, write_together
+from .files import MANIFEST, manifest_bytes, manifest_paths, remove_stale
 from .stats import Stats, compute_stats
 from .validate import ValidationReport, validate
 
@@ -20,6 +21,8 @@ class RunResult:
     stats: Stats
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    removed: list[Path] = field(default_factory=list)  # files of the previous release this one no longer has
+    skipped: list[str] = field(default_factory=list)  # previous SHA256SUMS lines not acted on, files not removable
 
     def summary(self) -> str:
         lines = [self.stats.text(), "", self.report.text()]
@@ -27,6 +30,14 @@ class RunResult:
             lines.append("")
             lines.append(f"wrote {len(self.written)} file(s) in {self.seconds:.1f} s:")
             lines.extend(f"  {p}" for p in self.written)
+        if self.removed:
+            lines.append(f"removed {len(self.removed)} file(s) the previous release listed in {MANIFEST} and this one "
+                         "does not have:")
+            lines.extend(f"  {p}" for p in self.removed)
+        if self.skipped:
+            lines.append(f"left alone (lines of the previous {MANIFEST} that name no file inside the folder, or "
+                         "files that could not be removed):")
+            lines.extend(f"  {line}" for line in self.skipped)
         return "\n".join(lines)
 
 
@@ -35,7 +46,9 @@ def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", for
     """Build, validate and, if valid (or ``force``), write the release files into ``out_dir``.
 
     The output folder is checked before any work; files are written only after everything is serialised, all
-    together or (a write failing) none.
+    together or (a write failing) none. ``SHA256SUMS`` lists them; once they are all in place, the files the
+    previous ``SHA256SUMS`` listed and this release does not have are removed, so the folder holds one release
+    (files it never listed stay).
     """
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
@@ -54,6 +67,11 @@ def run_build(*, data_dir: Path | None = None, out_dir: Path | str = "dist", for
         graph_files = release_graph_files(built.dataset, graph)
         files = {out / name: data for name, data in graph_files.items()}
         files.update(extras_files(built, graph, out, say=say, graph_files=graph_files))
+        previous, skipped = manifest_paths(out)
+        files = {out / MANIFEST: manifest_bytes(out, files), **files}
         say(f"writing {len(files)} files to {out} ...")
         written = write_together(files)  # the whole release or, if a write fails, the previous one untouched
+        removed, failed = remove_stale(out, previous, {p.relative_to(out).as_posix() for p in files})
+        skipped += [f"could not remove {why}" for why in failed]
+        return RunResult(built, report, stats, written, time.perf_counter() - t0, removed, skipped)
     return RunResult(built, report, stats, written, time.perf_counter() - t0)
