@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .errors import InputError, ValidationFailed
+from .errors import InputError, OutputError, ValidationFailed
 from .files import (atomic_file, atomic_write, check_output_file, check_writable, staged_files,  # noqa: F401
                     write_together)
 from .gcpause import collector_paused
@@ -833,7 +833,7 @@ def _write_all(out: Path, blobs: dict[str, bytes]) -> list[Path]:
     return write_together({out / file: data for file, data in blobs.items()})
 
 
-__all__ = ["ExportRefused", "Format", "Order", "RELEASE_GRAPH_FILES", "atomic_file", "atomic_write", "canonical",
+__all__ = ["ExportRefused", "Format", "Order", "OutputError", "RELEASE_GRAPH_FILES", "atomic_file", "atomic_write", "canonical",
            "check_graph", "check_output_file", "check_projection", "check_store_format", "check_writable",
            "dump_store_order", "dump_store_orders", "export", "read_rdf", "read_rdf_files", "release_graph_files", "resolve_format",
            "serialize", "serialize_dataset", "serialize_graph", "serialize_many", "shipped_ontology_files", "term_key", "trig", "turtle",
