@@ -62,3 +62,43 @@ def test_louvain_comparison_runs_every_library(tmp_path):
         (line,) = [x for x in lines if x.strip().startswith(name)]
         assert " s " in line and float(line.rsplit("modularity", 1)[1]) > 0.3
     assert list((tmp_path / "data").glob("landscape-*.ttl"))
+
+
+def _bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_server_queries_are_not_run_when_the_publish_fails(tmp_path, capsys):
+    """A real Oxigraph server started by the benchmark, and a landscape file it cannot publish (broken Turtle): the
+    queries step is reported skipped, naming the publish, instead of timing fast answers on an empty server, which
+    the crossover sentence would then have counted as the server winning."""
+    from servers import free_port
+
+    bench = _bench_module()
+    bench.RESULTS = tmp_path
+    bench.SERVERS = {"oxigraph": (free_port(), {})}
+    broken = tmp_path / "landscape.ttl"
+    broken.write_text("<urn:a> <urn:b> .\n")  # no object: a syntax error
+    bench.job_server({"ttl": str(broken), "query_timeout": 10, "runs": 1})
+    events = {ev["step"]: ev for line in capsys.readouterr().out.splitlines() if line.startswith(bench.MARK)
+              for ev in [json.loads(line[len(bench.MARK):])] if ev["event"] == "done"}
+    assert events["oxigraph: start"]["status"] == "ok"
+    assert events["oxigraph: publish"]["status"] == "error"
+    assert events["oxigraph: queries"]["status"] == "skipped"
+    assert "publish" in events["oxigraph: queries"]["note"]
+    # the server was stopped after it
+    assert not (tmp_path / "servers" / "oxigraph" / "pid").exists()
+
+    results = {"ours": {"load": {"status": "ok", "seconds": 2.0},
+                        "queries": {"status": "ok", "median_of_medians": 0.02, "max_median": 1.0, "errors": {}}},
+               "server": {"oxigraph: start": events["oxigraph: start"],
+                          "oxigraph: publish": events["oxigraph: publish"],
+                          "oxigraph: queries": events["oxigraph: queries"]}}
+    assert bench.crossover({"1M": {"results": results}}, ["1M"]) == ""  # no server measured: no claim
+    row = [line for line in bench.server_table(results) if line.startswith("| oxigraph server")]
+    assert row and "skipped (not run: the publish step did not succeed)" in row[0]
