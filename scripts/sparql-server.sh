@@ -13,6 +13,8 @@
 #   SPARQL_MAX_ROWS    Virtuoso ResultSetMaxRows: results are cut at this many rows (default 1000000)
 #   SPARQL_TIMEOUT_S   query execution time limit in seconds (default 120)
 #   SPARQL_BUFFERS     Virtuoso NumberOfBuffers, 8 KiB each (default 170000, about 1.3 GiB at most)
+#   SPARQL_TXN_LIMIT   Virtuoso TransactionAfterImageLimit in bytes: a transaction writing more is aborted (SR325);
+#                      default 1500000000, enough to replace a 1M-triple graph (Virtuoso's own default is 50 MB)
 #   SPARQL_DBA_PASSWORD  Virtuoso dba password used by `isql` (default dba; the server is on loopback only)
 #   SPARQL_START_TIMEOUT_S  how long `start` waits for the server to answer (default 120)
 #
@@ -36,6 +38,7 @@ SQL_PORT=${SPARQL_SQL_PORT:-1111}
 MAX_ROWS=${SPARQL_MAX_ROWS:-1000000}
 TIMEOUT_S=${SPARQL_TIMEOUT_S:-120}
 BUFFERS=${SPARQL_BUFFERS:-170000}
+TXN_LIMIT=${SPARQL_TXN_LIMIT:-1500000000}
 START_TIMEOUT_S=${SPARQL_START_TIMEOUT_S:-120}
 
 ignore_state_in_git() {  # the state dir ignores itself, so no project .gitignore entry is needed
@@ -98,6 +101,8 @@ DisableUnixSocket  = 1
 NumberOfBuffers    = $BUFFERS
 MaxDirtyBuffers    = $((BUFFERS * 3 / 4))
 MaxQueryMem        = 1G
+; the default (50 MB) aborts a transaction writing more, such as the MOVE that swaps in a 1M-triple graph (SR325)
+TransactionAfterImageLimit = $TXN_LIMIT
 CheckpointInterval = 60
 DirsAllowed        = ., $DIR/import
 [HTTPServer]

@@ -191,11 +191,13 @@ def test_virtuoso_refuses_a_wrong_password_and_keeps_the_graph(virtuoso):
 class CuttingProxy:
     """Forwards TCP connections to a server, and cuts a connection once its client has sent ``cut_after`` bytes.
 
-    Small requests (probes, queries) pass; a large upload is cut midway, after ``on_cut`` has run.
+    Small requests (probes, queries) pass; a large upload is cut midway, after ``on_cut`` has run. The first
+    ``spare`` connections that reach ``cut_after`` bytes pass whole (to cut a batched upload at a later batch).
     """
 
-    def __init__(self, port: int, *, cut_after: int, on_cut: Callable[[], None] = lambda: None):
+    def __init__(self, port: int, *, cut_after: int, on_cut: Callable[[], None] = lambda: None, spare: int = 0):
         self.target, self.cut_after, self.on_cut, self.cuts = port, cut_after, on_cut, 0
+        self.spare, self.spared, self.lock = spare, 0, threading.Lock()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -218,11 +220,15 @@ class CuttingProxy:
             self._abort(client)
             return
         threading.Thread(target=self._back, args=(upstream, client), daemon=True).start()
-        sent = 0
+        sent, whole = 0, False
         try:
             while data := client.recv(65536):
                 sent += len(data)
-                if sent > self.cut_after:
+                if sent > self.cut_after and not whole:
+                    with self.lock:
+                        whole = self.spared < self.spare
+                        self.spared += whole
+                if sent > self.cut_after and not whole:
                     self.cuts += 1
                     self.on_cut()
                     break
@@ -289,6 +295,101 @@ def test_publish_with_the_server_killed_midway_keeps_the_previous_graph(server):
     assert proxy.cuts == 1
     assert "previous graph was kept" in str(caught.value)
     assert graph_on(server, iri).isomorphic(previous)
+
+
+def blank_node_graph(size: int) -> Graph:
+    """other_graph(size) and, for every tenth unit, an address: a blank node with two triples of its own."""
+    g = other_graph(size)
+    for i in range(0, size, 10):
+        address = BNode()
+        g.add((EX[f"unit{i}"], EX.address, address))
+        g.add((address, EX.city, Literal(f"City {i}")))
+        g.add((address, EX.postcode, Literal(f"{i:05d}")))
+    return g
+
+
+@servers
+def test_publish_in_batches_keeps_blank_nodes_whole_and_reports_progress(server):
+    """Uploaded 50 triples at a time, the graph arrives whole: each blank node keeps its three triples (they travel
+    in one request: a label names the same node only within one document), and progress counts up to the total."""
+    g, iri = blank_node_graph(200), new_graph_iri()
+    leftovers = staging_graphs(server)
+    seen = []
+    report = publish(g, server.url, graph=iri, batch_triples=50, progress=lambda sent, total: seen.append((sent, total)),
+                     **server.credentials)
+    assert report.triples == len(g) == 460
+    assert graph_on(server, iri).isomorphic(g)
+    assert [sent for sent, _ in seen] == [50, 100, 150, 200, 250, 300, 350, 400, 460]  # 400 plain, then 60 blank
+    assert {total for _, total in seen} == {460}
+    assert staging_graphs(server) == leftovers
+    with pytest.raises(InputError, match="batch_triples must be at least 1"):
+        publish(g, server.url, graph=iri, batch_triples=0, **server.credentials)
+
+
+def test_batches_put_every_blank_node_line_in_one_request():
+    body = ('<urn:a> <urn:p> "1" .\n<urn:a> <urn:q> _:b0 .\n_:b0 <urn:p> "x" .\n<urn:b> <urn:p> "2" .\n'
+            '<urn:c> <urn:p> "3" .\n<urn:d> <urn:p> "a_:b" .\n').encode()
+    batches = endpoint._batches(body, 2)
+    assert [n for n, _ in batches] == [2, 1, 3]
+    assert batches[0][1] == b'<urn:a> <urn:p> "1" .\n<urn:b> <urn:p> "2" .\n'
+    # the last holds every line with "_:", a literal's too (harmless: it only makes that request longer)
+    assert batches[2][1] == b'<urn:a> <urn:q> _:b0 .\n_:b0 <urn:p> "x" .\n<urn:d> <urn:p> "a_:b" .\n'
+    assert sum(n for n, _ in endpoint._batches(body, 100)) == 6 and len(endpoint._batches(body, 100)) == 2
+
+
+@servers
+def test_publish_cut_off_at_a_later_batch_keeps_the_previous_graph(server):
+    """The first batch arrives, the second is cut (on each attempt): the staging graph, half filled, is dropped and
+    the named graph keeps its previous triples."""
+    iri, previous = new_graph_iri(), sample_graph()
+    publish(previous, server.url, graph=iri, **server.credentials)
+    leftovers = staging_graphs(server)
+    proxy = CuttingProxy(int(server.url.rsplit(":", 1)[1]), cut_after=20_000, spare=1)
+    try:
+        with pytest.raises(EndpointError) as caught:
+            publish(other_graph(1200), proxy.url, graph=iri, kind=server.kind, retries=2, batch_triples=1000,
+                    **server.credentials)
+    finally:
+        proxy.close()
+    assert (proxy.spared, proxy.cuts) == (1, 2)  # the first batch passed; the second was cut, tried again, cut again
+    assert "uploading triples 1001-2000 of 2400" in str(caught.value)
+    assert "previous graph was kept" in str(caught.value)
+    assert graph_on(server, iri).isomorphic(previous)
+    assert staging_graphs(server) == leftovers
+
+
+@pytest.fixture
+def virtuoso_small_transactions(tmp_path):
+    """A Virtuoso of this test's own whose transactions may write at most 200 kB (TransactionAfterImageLimit)."""
+    yield from running("virtuoso", tmp_path / "virtuoso-small-txn", SPARQL_TXN_LIMIT="200000")
+
+
+@servers
+def test_a_swap_the_server_refuses_keeps_the_previous_graph_and_says_what_to_raise(virtuoso_small_transactions):
+    """A real Virtuoso refuses the MOVE of a graph too big for its transaction limit (SR325). The staging graph
+    still holds every triple, so the swap did not happen: the error says the previous graph was kept and names the
+    setting to raise, and the staging graph is dropped."""
+    server = virtuoso_small_transactions
+    # in batches small enough for the limit, uploads go through; the swap's one transaction writes the removal of
+    # the previous triples (the swap into an empty graph, Virtuoso does without: that first publish succeeds)
+    iri, previous, bigger = new_graph_iri(), other_graph(3000), other_graph(3001)
+    publish(previous, server.url, graph=iri, batch_triples=500, **server.credentials)
+    with pytest.raises(EndpointError) as caught:
+        publish(bigger, server.url, graph=iri, batch_triples=500, **server.credentials)
+    message = str(caught.value)
+    assert "the server refused the swap" in message and "SR325" in message
+    assert "raise it for a swap of 6002 triples" in message and "previous graph was kept" in message
+    assert caught.value.exit_code == 3
+    assert graph_on(server, iri).isomorphic(previous)
+    assert staging_graphs(server) == set()
+    # in one request the upload itself is refused: the same advice, and a smaller batch as the other way out
+    with pytest.raises(EndpointError) as caught:
+        publish(bigger, server.url, graph=iri, batch_triples=6002, **server.credentials)
+    message = str(caught.value)
+    assert "uploading triples 1-6002 of 6002" in message and "SR325" in message
+    assert "TransactionAfterImageLimit" in message and "a smaller batch_triples than 6002" in message
+    assert graph_on(server, iri).isomorphic(previous)
+    assert staging_graphs(server) == set()
 
 
 # --- querying -----------------------------------------------------------------------------------------------------

@@ -140,6 +140,8 @@ def publish(
     password: str | None = None,
     timeout: float = 60.0,
     retries: int = 3,
+    batch_triples: int = 100_000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PublishReport:
     """Replace the named graph ``graph`` on ``endpoint`` with the triples of ``source``, as a whole.
 
@@ -149,6 +151,13 @@ def publish(
     servers run an update request as one transaction (checked by killing them mid-MOVE: after a restart the
     graph held the old triples, and readers never saw a half-moved graph), so a publish cut off at any point
     leaves either the previous graph or the new one, never a mix. The count is checked again after the swap.
+
+    The upload goes in requests of at most ``batch_triples`` triples (every triple naming a blank node in one request
+    of its own, as a blank node's label holds only within one document), and ``progress(sent, total)`` is called
+    after each. Small requests keep each of the server's transactions small: Virtuoso was seen to hang, idle, on
+    one 1M-triple request, and a retry after a dropped connection resends one batch, not the whole graph. Oxigraph
+    loads the staging graph with its bulk loader (``no_transaction``), five times faster at 1M triples; the swap
+    stays one transaction.
 
     Virtuoso needs ``user`` and ``password`` (HTTP Digest). Blank nodes are uploaded as blank nodes: the server
     gives them its own labels, so skolemize first (``Graph.skolemize()``) to address them in later queries.
@@ -163,19 +172,36 @@ def publish(
     if not expected:
         raise InputError(f"nothing to publish: the graph is empty (refusing to empty <{graph}>)")
     target = _check_iri(graph, what="graph name")
+    if batch_triples < 1:
+        raise InputError(f"batch_triples must be at least 1, not {batch_triples}")
     ctx = _connect(endpoint, kind=kind, user=user, password=password, timeout=timeout, retries=retries)
     if ctx.kind is ServerKind.VIRTUOSO and ctx.credentials is None:
         raise InputError("publishing to Virtuoso needs a user and password (HTTP Digest on /sparql-graph-crud-auth);"
                          f" pass them, or set {USER_ENV} / {PASSWORD_ENV} for the CLI")
-    body = serialize_graph(data, Format.NTRIPLES)  # from Oxigraph's store directly when the graph is held there
+    # from Oxigraph's store directly when the graph is held there
+    batches = _batches(serialize_graph(data, Format.NTRIPLES), batch_triples)
     staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
     where = f"<{target}> on {ctx.base}"
+    # Oxigraph's bulk loader skips the transaction: the staging graph is private, and the swap below is atomic
+    upload_url = ctx.store_url(staging) + ("&no_transaction" if ctx.kind is ServerKind.OXIGRAPH else "")
     uploading = False
     try:
         previous = _count(ctx, target)
         uploading = True
-        _retrying(ctx, f"uploading {expected} triples", lambda: _http(
-            ctx, "PUT", ctx.store_url(staging), body=body, headers={"Content-Type": "application/n-triples"}))
+        sent = 0
+        for number, (lines, batch) in enumerate(batches):
+            # POST adds to the graph (resending a batch adds nothing twice, RDF being a set); PUT creates it
+            what = f"uploading triples {sent + 1}-{sent + lines} of {expected}"
+            try:
+                _retrying(ctx, what, lambda: _http(ctx, "POST" if number else "PUT", upload_url, body=batch,
+                                                   headers={"Content-Type": "application/n-triples"}))
+            except EndpointError as exc:
+                if str(exc).startswith(what):  # retried: _retrying said which part
+                    raise
+                raise EndpointError(f"{what}: {exc}", url=exc.url, status=exc.status) from exc
+            sent += lines
+            if progress is not None:
+                progress(sent, expected)
         staged = _count(ctx, staging)
         if staged != expected:
             raise EndpointError(
@@ -184,11 +210,17 @@ def publish(
                 url=ctx.store_url(staging))
     except EndpointError as exc:
         leftover = _drop_quietly(ctx, staging) if uploading else ""
-        raise EndpointError(f"could not publish to {where}: {exc}; the previous graph was kept{leftover}",
+        hint = _transaction_limit_hint(exc, f"or pass a smaller batch_triples than {batch_triples}")
+        raise EndpointError(f"could not publish to {where}: {exc}{hint}; the previous graph was kept{leftover}",
                             url=exc.url, status=exc.status) from exc
     try:
         _update(ctx, f"MOVE <{staging}> TO <{target}>", what="swapping the staging graph into place", idempotent=False)
     except EndpointError as exc:
+        if _still_staged(ctx, staging, expected):  # MOVE empties its source, atomically: it was not applied
+            hint = _transaction_limit_hint(exc, f"for a swap of {expected} triples")
+            leftover = _drop_quietly(ctx, staging)
+            raise EndpointError(f"could not publish to {where}: the server refused the swap: {exc}{hint}; the"
+                                f" previous graph was kept{leftover}", url=exc.url, status=exc.status) from exc
         raise EndpointError(
             f"could not confirm the swap into {where}: {exc}; the server applies it atomically, so the graph holds"
             f" either the previous or the new triples: count them, or publish again (and drop <{staging}>"
@@ -198,6 +230,18 @@ def publish(
         raise EndpointError(f"after publishing {expected} triples, {where} holds {final}: another client may have"
                             " written to it at the same time; publish again", url=ctx.query_url)
     return PublishReport(ctx.base, target, ctx.kind, final, previous)
+
+
+def _batches(ntriples: bytes, size: int) -> list[tuple[int, bytes]]:
+    """(line count, body) of each upload: the lines in runs of ``size``, and every line that may name a blank node
+    (it holds ``_:``, perhaps only inside a literal) in the last batch together, whatever its length."""
+    lines = ntriples.splitlines(keepends=True)
+    plain = [line for line in lines if b"_:" not in line]
+    blank = [line for line in lines if b"_:" in line] if len(plain) < len(lines) else []
+    out = [(len(chunk), b"".join(chunk)) for chunk in (plain[i:i + size] for i in range(0, len(plain), size))]
+    if blank:
+        out.append((len(blank), b"".join(blank)))
+    return out
 
 
 def _graph_to_publish(source: Graph | Dataset | str | os.PathLike) -> Graph:
@@ -242,6 +286,22 @@ def _count(ctx: _Context, graph_iri: str) -> int:
         return int(rows[0][0])
     except (IndexError, TypeError, ValueError):
         raise EndpointError(f"{ctx.query_url} answered a COUNT query with {rows!r}", url=ctx.query_url) from None
+
+
+def _transaction_limit_hint(exc: EndpointError, what: str) -> str:
+    if "SR325" not in str(exc):
+        return ""
+    return ("; Virtuoso aborts a transaction that writes more than its TransactionAfterImageLimit (virtuoso.ini,"
+            f" [Parameters]; 50 MB by default): raise it {what} (scripts/sparql-server.sh sets 1.5 GB,"
+            " SPARQL_TXN_LIMIT)")
+
+
+def _still_staged(ctx: _Context, staging: str, expected: int) -> bool:
+    """Whether the staging graph still holds all its triples (asked once; False if the server does not answer)."""
+    try:
+        return _count(dataclasses.replace(ctx, retries=1), staging) == expected
+    except EndpointError:
+        return False
 
 
 def _update(ctx: _Context, text: str, *, what: str, idempotent: bool) -> None:
