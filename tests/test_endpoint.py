@@ -10,9 +10,12 @@ import http.server
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
@@ -628,3 +631,52 @@ def test_credentials_come_from_the_environment_only_when_asked():
     env = {"ONCOGRAPH_ENDPOINT_USER": "curator", "ONCOGRAPH_ENDPOINT_PASSWORD": "pw"}
     assert endpoint.endpoint_credentials_from_env(env) == ("curator", "pw")
     assert endpoint.endpoint_credentials_from_env({"ONCOGRAPH_ENDPOINT_USER": ""}) == (None, None)
+
+
+# --- the publish command with --file --------------------------------------------------------------------------------
+
+EXE = str(Path(sys.executable).parent / "oncograph")
+
+
+@servers
+def test_publish_command_uploads_a_file_in_batches_with_progress(server, tmp_path):
+    """`oncograph publish --file` as a real process: a generated landscape goes up 400 triples a request, each
+    batch a progress line on stderr, the last saying the swap follows; the server then holds the file's triples."""
+    from oncograph import synth
+
+    path = tmp_path / "landscape.ttl"
+    triples = synth.write(path, 40, seed=3).triples
+    iri = new_graph_iri()
+    creds = server.credentials
+    auth = ["--user", creds["user"], "--password", creds["password"]] if creds else []
+    res = subprocess.run([EXE, "publish", "--endpoint", server.url, "--file", str(path), "--graph", iri,
+                          "--batch", "400", *auth], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == (f"published {triples} triples to <{iri}> on {server.kind} at {server.url} (it held 0"
+                          f" before); checked: the graph holds {triples} triples\n")
+    lines = res.stderr.splitlines()
+    assert len(lines) == -(-triples // 400) and lines[0] == f"uploaded 400 of {triples:,} triples"
+    assert lines[-1] == f"uploaded {triples:,} of {triples:,} triples; swapping them into place"
+    assert len(graph_on(server, iri)) == triples
+    quiet = subprocess.run([EXE, "publish", "--endpoint", server.url, "--file", str(path), "--graph", iri, "-q",
+                            *auth], capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert f"(it held {triples} before)" in quiet.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--file", "missing.ttl"], "missing.ttl: no such file"),
+    (["--file", "graph.unknown"], "cannot tell the RDF format from the extension"),
+    (["--file", "kg.ttl", "--data", "data"], "give one of them"),
+    (["--batch", "0"], "Invalid value for '--batch'"),
+])
+def test_publish_command_refuses_bad_input_before_any_request(tmp_path, args, message):
+    """Exit 2 and a message naming the problem; the endpoint (a closed port) is never asked."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "kg.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    res = subprocess.run([EXE, "publish", "--endpoint", f"http://127.0.0.1:{port}", *args], capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert message in res.stderr

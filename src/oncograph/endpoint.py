@@ -190,7 +190,8 @@ def publish(
         uploading = True
         sent = 0
         for number, (lines, batch) in enumerate(batches):
-            # POST adds to the graph (resending a batch adds nothing twice, RDF being a set); PUT creates it
+            # PUT creates the graph, POST adds to it: a batch resent after a cut adds no triple twice (RDF is a set),
+            # except blank nodes, which a resend makes anew; the count check below then refuses the swap
             what = f"uploading triples {sent + 1}-{sent + lines} of {expected}"
             try:
                 _retrying(ctx, what, lambda: _http(ctx, "POST" if number else "PUT", upload_url, body=batch,
