@@ -91,3 +91,32 @@ def test_validate_unknown_extension_lists_known(tmp_path):
     f.write_text("x")
     res = run("validate", str(f))
     assert res.returncode == 2 and ".ttl" in res.stderr
+
+
+def test_validate_and_export_of_big_files_say_what_they_read(tmp_path, monkeypatch):
+    """Above PROGRESS_ABOVE bytes (lowered here to this small landscape's size), validate and export tell on stderr
+    what they read, how many triples and how long it took, and validate when it validates; the answers on stdout
+    are the same as without. Below it, stderr stays empty."""
+    from click.testing import CliRunner
+
+    from oncograph import synth
+    from oncograph.cli import main
+    from oncograph.cli import progress
+
+    path = tmp_path / "landscape.ttl"
+    triples = synth.write(path, 60, seed=2).triples
+    quiet = CliRunner().invoke(main, ["validate", str(path)])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    monkeypatch.setattr(progress, "PROGRESS_ABOVE", path.stat().st_size)
+    loud = CliRunner().invoke(main, ["validate", str(path)])
+    assert loud.exit_code == 0 and loud.stdout == quiet.stdout
+    lines = loud.stderr.splitlines()
+    assert lines[0] == f"reading {path} ({path.stat().st_size / 1e6:,.0f} MB) ..."
+    assert lines[1].startswith(f"read {path} in ") and lines[1].endswith(f" s; {triples:,} triples in all")
+    assert lines[2] == "validating against the shapes ..." and lines[3].startswith("validated in ")
+    assert len(lines) == 4
+    out = tmp_path / "copy.nt"
+    exported = CliRunner().invoke(main, ["export", str(path), "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert exported.stderr.splitlines()[0].startswith(f"reading {path} (")
+    assert exported.stderr.splitlines()[-1].startswith(f"wrote {out} (nt, canonical order")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import click
@@ -50,16 +51,22 @@ def validate_cmd(files, data_dir, fmt, engine):
     from ..build import build
     from ..validate import validate
 
+    loud = False
     if files:
-        from ..store import load_graph
+        from .progress import is_big, load_files, say
 
-        graph, origins = None, {}
-        for f in files:  # big files are held in Oxigraph, where the fast engine validates them in place
-            graph = load_graph(f, graph=graph)
+        loud = is_big(files)
+        # big files are held in Oxigraph, where the fast engine validates them in place
+        graph, origins = load_files(list(files), loud=loud), {}
     else:
         built = build(data_dir)
         graph, origins = built.graph(), built.origins
+    started = time.perf_counter()
+    if loud:
+        say("validating against the shapes ...")
     report = validate(graph, origins=origins, engine=engine)
+    if loud:
+        say(f"validated in {time.perf_counter() - started:.1f} s")
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms,
                                "violations": [dict(v.__dict__, origin=str(v.origin) if v.origin else None)

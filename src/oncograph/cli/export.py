@@ -81,12 +81,11 @@ def _read(files, data_dir, order: str, *, keep_graphs: bool):
     from ..export import read_rdf_files
 
     if files and not (keep_graphs and order == "canonical"):
-        from ..store import OXIGRAPH_ABOVE, Backend, count_triples, load_graph, new_graph
+        from ..store import OXIGRAPH_ABOVE, Backend, count_triples, new_graph
+        from .progress import load_files
 
         big = order == "store" or sum(f.stat().st_size for f in files if f.is_file()) > OXIGRAPH_ABOVE
-        graph = new_graph(Backend.OXIGRAPH if big else Backend.RDFLIB)
-        for path in files:
-            load_graph(path, graph=graph)
+        graph = load_files(list(files), new_graph(Backend.OXIGRAPH if big else Backend.RDFLIB))
         return graph, None, count_triples(graph)
     dataset = read_rdf_files(files) if files else build(data_dir).dataset
     graph = union_graph(dataset)
