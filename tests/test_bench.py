@@ -102,3 +102,20 @@ def test_server_queries_are_not_run_when_the_publish_fails(tmp_path, capsys):
     assert bench.crossover({"1M": {"results": results}}, ["1M"]) == ""  # no server measured: no claim
     row = [line for line in bench.server_table(results) if line.startswith("| oxigraph server")]
     assert row and "skipped (not run: the publish step did not succeed)" in row[0]
+
+
+def test_growth_profile_compares_two_sizes(tmp_path):
+    """bench/growth.py on two small landscapes: a header with both sizes, then one row per function with its calls,
+    time and per-call ratios (not timed)."""
+    for step in ("projection", "communities"):
+        run = subprocess.run([sys.executable, "bench/growth.py", "--sizes", "2000,6000", "--step", step, "--top", "5",
+                              "--results", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                             check=False)
+        assert run.returncode == 0, run.stderr[-2000:]
+        header, columns, *rows = run.stdout.splitlines()
+        assert header.startswith(f"{step}: ") and " -> " in header and "triples" in header
+        assert columns.split() == ["function", "s", "at", "large", "calls", "x", "time", "x", "per", "call", "x"]
+        assert len(rows) == 5
+        calls = [float(r.split()[-3]) for r in rows if "not called" not in r]
+        assert calls and all(c > 0 for c in calls)
+    assert list((tmp_path / "data").glob("landscape-*.ttl"))
