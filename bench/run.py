@@ -937,7 +937,7 @@ def server_table(results: dict) -> list[str]:
     embedded_once = load["seconds"] + embedded_warm if embedded_warm is not None and load.get("status") == "ok" \
         else None
     lines = ["", "Embedded against server (median over the named queries; one-shot = load the file, then query, as "
-             "each `oncograph query FILE` call does):", "",
+             "each `oncograph query NAME --input FILE` call does):", "",
              "| | publish s | query median (max) s | server peak MB | errors |", "|---|---|---|---|---|"]
     if embedded_warm is not None:
         lines.append(f"| embedded, graph loaded | – | {embedded_warm:.3f} ({q['max_median']:.3f}) | – | "

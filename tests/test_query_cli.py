@@ -213,3 +213,51 @@ def test_publish_subprocess_to_an_unreachable_server():
     assert res.returncode == 3
     assert res.stderr.startswith("error: ") and "connection refused" in res.stderr
     assert "sparql-server.sh start" in res.stderr
+
+
+# --- --input: the same commands on an RDF file ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def release_ttl(tmp_path_factory, graph):
+    """The built graph as one Turtle file, as a data consumer downloads it."""
+    path = tmp_path_factory.mktemp("input") / "oncograph.ttl"
+    graph.serialize(path, format="turtle")
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ("query", "organisations-by-kind", "--format", "csv"),
+    ("query", "partners-of", "-p", "org=orgs:who", "--format", "tsv"),
+    ("query", "relationships-as-of", "-p", "date=2024-06-30", "--format", "json"),
+])
+def test_query_on_an_input_file_answers_as_on_the_built_graph(release_ttl, args):
+    assert ok(*args, "--input", str(release_ttl)) == ok(*args)
+
+
+def test_sparql_and_analyse_on_an_input_file(release_ttl, graph):
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert ok("sparql", "-", "--input", str(release_ttl), "--format", "csv", input=count) == f"n\n{len(graph)}\n"
+    assert ok("analyse", "centrality", "--input", str(release_ttl), "--format", "csv") == \
+        ok("analyse", "centrality", "--format", "csv")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("query", "organisations-by-kind", "--input", "missing.ttl"), "missing.ttl: no such file"),
+    (("query", "organisations-by-kind", "--input", "graph.xyz"), "unknown RDF file extension"),
+    (("query", "organisations-by-kind", "--input", "kg.ttl", "--data", "data"), "give --data or --input, not both"),
+    (("query", "organisations-by-kind", "--input", "kg.ttl", "--endpoint", "http://127.0.0.1:9"),
+     "--input reads a local RDF file"),
+    (("analyse", "centrality", "--input", "missing.ttl"), "missing.ttl: no such file"),
+])
+def test_input_file_errors(args, message):
+    err = fails(*args, input="ASK {}")
+    assert isinstance(err, InputError) and message in str(err)
+
+
+def test_query_input_subprocess_on_a_broken_file(tmp_path):
+    """Exit 2 and one line naming the file and the line of the error."""
+    bad = tmp_path / "broken.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n')
+    res = run("query", "organisations-by-kind", "--input", str(bad))
+    assert res.returncode == 2 and res.stderr.startswith("error: ") and "broken.ttl" in res.stderr
+    assert "line 2" in res.stderr.lower() and res.stderr.count("\n") == 1

@@ -26,12 +26,24 @@ def endpoint_options(command):
     return command
 
 
-def _local_graph(data_dir: Path | None, endpoint: str | None):
+INPUT_HELP = ("Query this RDF file (the release's dist/oncograph.ttl, a generated landscape; format from the"
+              " extension) instead of building data/. Big files are read into Oxigraph.")
+
+
+def _local_graph(data_dir: Path | None, endpoint: str | None, input_file: Path | None = None):
+    from ..errors import InputError
+
+    if input_file is not None:
+        if data_dir is not None:
+            raise InputError("give --data or --input, not both")
+        if endpoint is not None:
+            raise InputError("--input reads a local RDF file; it cannot be combined with --endpoint")
+        from .progress import load_files
+
+        return load_files([input_file])
     if data_dir is None:
         return None  # the library builds data/ once per process
     if endpoint is not None:
-        from ..errors import InputError
-
         raise InputError("--data builds a local graph; it cannot be combined with --endpoint")
     from ..build import build
 
@@ -70,16 +82,20 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--show", is_flag=True, help="Explain the query (parameters, columns) and print its SPARQL; run nothing.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of curated YAML to query (default: the project's data/).")
+@click.option("--input", "input_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help=INPUT_HELP)
 @click.option("--endpoint", metavar="URL", default=None,
               help="Run on this SPARQL server (its base URL, e.g. http://127.0.0.1:8890) instead of locally.")
 @endpoint_options
-def query_cmd(name, params, fmt, list_all, show, data_dir, endpoint, graph_iri, user, password):
-    """Run the named query NAME from queries/ on the graph built from data/, or on a SPARQL server.
+def query_cmd(name, params, fmt, list_all, show, data_dir, input_file, endpoint, graph_iri, user, password):
+    """Run the named query NAME from queries/ on the graph built from data/ (or an RDF --input file), or on a
+    SPARQL server.
 
     \b
     oncograph query --list
     oncograph query partners-of --param org=orgs:who
     oncograph query relationships-as-of -p date=2024-06-30 --format csv
+    oncograph query organisations-by-kind --input dist/oncograph.ttl
     oncograph query paths-between -p from=orgs:esmo -p to=orgs:iarc --endpoint http://127.0.0.1:8890
     """
     from ..errors import InputError
@@ -99,7 +115,8 @@ def query_cmd(name, params, fmt, list_all, show, data_dir, endpoint, graph_iri, 
     if show:
         click.echo(describe_query(query), nl=False)
         return
-    result = run_query(query, _parse_params(params), graph=_local_graph(data_dir, endpoint), endpoint=endpoint,
+    params = _parse_params(params)
+    result = run_query(query, params, graph=_local_graph(data_dir, endpoint, input_file), endpoint=endpoint,
                        graph_iri=_graph_iri(graph_iri, endpoint), user=user, password=password)
     click.echo(format_result(result, fmt), nl=False)
 
@@ -109,10 +126,12 @@ def query_cmd(name, params, fmt, list_all, show, data_dir, endpoint, graph_iri, 
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help=FORMAT_HELP)
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of curated YAML to query (default: the project's data/).")
+@click.option("--input", "input_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help=INPUT_HELP)
 @click.option("--endpoint", metavar="URL", default=None,
               help="Run on this SPARQL server (its base URL, e.g. http://127.0.0.1:7878) instead of locally.")
 @endpoint_options
-def sparql_cmd(file, fmt, data_dir, endpoint, graph_iri, user, password):
+def sparql_cmd(file, fmt, data_dir, input_file, endpoint, graph_iri, user, password):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) from FILE, or from standard input with '-'.
 
     A syntax error is reported with its line and column (exit 2); updates are refused.
@@ -135,7 +154,7 @@ def sparql_cmd(file, fmt, data_dir, endpoint, graph_iri, user, password):
             raise InputError(f"{file}: cannot read it: {exc}") from None
     if not text.strip():
         raise InputError(f"{source}: no query in it")
-    result = run_sparql(text, graph=_local_graph(data_dir, endpoint), endpoint=endpoint,
+    result = run_sparql(text, graph=_local_graph(data_dir, endpoint, input_file), endpoint=endpoint,
                         graph_iri=_graph_iri(graph_iri, endpoint), user=user, password=password, source=source)
     click.echo(format_result(result, fmt), nl=False)
 
