@@ -633,14 +633,14 @@ def test_credentials_come_from_the_environment_only_when_asked():
     assert endpoint.endpoint_credentials_from_env({"ONCOGRAPH_ENDPOINT_USER": ""}) == (None, None)
 
 
-# --- the publish command with --file --------------------------------------------------------------------------------
+# --- the publish command with --input -------------------------------------------------------------------------------
 
 EXE = str(Path(sys.executable).parent / "oncograph")
 
 
 @servers
 def test_publish_command_uploads_a_file_in_batches_with_progress(server, tmp_path):
-    """`oncograph publish --file` as a real process: a generated landscape goes up 400 triples a request, each
+    """`oncograph publish --input` as a real process: a generated landscape goes up 400 triples a request, each
     batch a progress line on stderr, the last saying the swap follows; the server then holds the file's triples."""
     from oncograph import synth
 
@@ -649,7 +649,7 @@ def test_publish_command_uploads_a_file_in_batches_with_progress(server, tmp_pat
     iri = new_graph_iri()
     creds = server.credentials
     auth = ["--user", creds["user"], "--password", creds["password"]] if creds else []
-    res = subprocess.run([EXE, "publish", "--endpoint", server.url, "--file", str(path), "--graph", iri,
+    res = subprocess.run([EXE, "publish", "--endpoint", server.url, "--input", str(path), "--graph", iri,
                           "--batch", "400", *auth], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert res.stdout == (f"published {triples} triples to <{iri}> on {server.kind} at {server.url} (it held 0"
@@ -658,16 +658,16 @@ def test_publish_command_uploads_a_file_in_batches_with_progress(server, tmp_pat
     assert len(lines) == -(-triples // 400) and lines[0] == f"uploaded 400 of {triples:,} triples"
     assert lines[-1] == f"uploaded {triples:,} of {triples:,} triples; swapping them into place"
     assert len(graph_on(server, iri)) == triples
-    quiet = subprocess.run([EXE, "publish", "--endpoint", server.url, "--file", str(path), "--graph", iri, "-q",
+    quiet = subprocess.run([EXE, "publish", "--endpoint", server.url, "--input", str(path), "--graph", iri, "-q",
                             *auth], capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert f"(it held {triples} before)" in quiet.stdout
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--file", "missing.ttl"], "missing.ttl: no such file"),
-    (["--file", "graph.unknown"], "cannot tell the RDF format from the extension"),
-    (["--file", "kg.ttl", "--data", "data"], "give one of them"),
+    (["--input", "missing.ttl"], "missing.ttl: no such file"),
+    (["--input", "graph.unknown"], "cannot tell the RDF format from the extension"),
+    (["--input", "kg.ttl", "--data", "data"], "give --data or --input, not both"),
     (["--batch", "0"], "Invalid value for '--batch'"),
 ])
 def test_publish_command_refuses_bad_input_before_any_request(tmp_path, args, message):

@@ -228,7 +228,7 @@ def test_hostile_label_is_shown_as_text(page, graph_copy, tmp_path):
     graph_copy.set((ESMO, DCT.description, Literal("<b>not bold</b><script>window.__pwned = 4</script>", lang="en")))
     path = tmp_path / "hostile.nt"
     graph_copy.serialize(path, format="nt", encoding="utf-8")
-    with ServerProcess(["--file", str(path), "--workers", "1"]) as hostile:
+    with ServerProcess(["--input", str(path), "--workers", "1"]) as hostile:
         page.goto(hostile.url + "?q=esmo")
         assert HOSTILE in page.text_content("ol.hits")
         page.goto(hostile.url + "id/org/esmo")

@@ -165,7 +165,7 @@ def sparql_cmd(file, fmt, data_dir, input_file, endpoint, graph_iri, user, passw
                    " (Oxigraph).")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of curated YAML to build (default: the project's data/).")
-@click.option("--file", "rdf_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--input", "rdf_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Publish this RDF file instead of building data/ (a release file, a generated landscape; the"
                    " format from the extension).")
 @click.option("--batch", "batch_triples", type=click.IntRange(min=1), default=100_000, show_default=True,
@@ -173,7 +173,7 @@ def sparql_cmd(file, fmt, data_dir, input_file, endpoint, graph_iri, user, passw
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @endpoint_options
 def publish_cmd(endpoint, data_dir, rdf_file, batch_triples, quiet, graph_iri, user, password):
-    """Load the graph built from data/ (or an RDF --file) into a SPARQL 1.1 server, replacing the named graph as a
+    """Load the graph built from data/ (or an RDF --input file) into a SPARQL 1.1 server, replacing the named graph as a
     whole.
 
     The upload goes through the Graph Store Protocol, --batch triples per request, into a staging graph whose
@@ -184,7 +184,7 @@ def publish_cmd(endpoint, data_dir, rdf_file, batch_triples, quiet, graph_iri, u
     from ..errors import InputError
 
     if rdf_file is not None and data_dir is not None:
-        raise InputError("--file publishes that file and --data builds a folder: give one of them")
+        raise InputError("give --data or --input, not both")
     if rdf_file is not None:
         source = rdf_file
     else:

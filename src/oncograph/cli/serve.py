@@ -21,7 +21,7 @@ from ..errors import InputError
               help="Named graph on the --endpoint [default: where `oncograph publish` puts it].")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of curated YAML to build and serve (default: the project's data/).")
-@click.option("--file", "graph_file", type=click.Path(path_type=Path), default=None,
+@click.option("--input", "--file", "graph_file", type=click.Path(path_type=Path), default=None,
               help="Serve a release file instead (e.g. dist/oncograph.trig, which keeps the named graphs).")
 @click.option("--dist", "dist_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of release files offered on the Downloads page (default: made from the served graph).")

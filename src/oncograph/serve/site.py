@@ -187,7 +187,7 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
     Close the site to stop them. ``endpoint_graph`` names the graph on the endpoint (default: where
     ``oncograph publish`` puts it)."""
     if sum(x is not None for x in (graph_file, endpoint, data_dir)) > 1:
-        raise InputError("give one of --file, --endpoint and --data, not several")
+        raise InputError("give one of --input, --endpoint and --data, not several")
     if endpoint_graph is not None and endpoint is None:
         raise InputError("--graph names a graph on a SPARQL server: give --endpoint URL too")
     if graph_file is not None:
