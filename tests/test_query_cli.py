@@ -261,3 +261,17 @@ def test_query_input_subprocess_on_a_broken_file(tmp_path):
     res = run("query", "organisations-by-kind", "--input", str(bad))
     assert res.returncode == 2 and res.stderr.startswith("error: ") and "broken.ttl" in res.stderr
     assert "line 2" in res.stderr.lower() and res.stderr.count("\n") == 1
+
+
+def test_query_input_checks_the_parameters_before_reading_the_file(tmp_path, monkeypatch):
+    """A bad parameter is an error at once: the --input file (however big) is not read first."""
+    from oncograph.cli import progress
+
+    read = []
+    monkeypatch.setattr(progress, "load_files", lambda files, *a, **k: read.append(files))
+    (tmp_path / "kg.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n")
+    err = fails("query", "relationships-as-of", "-p", "date=2024-02-30", "--input", str(tmp_path / "kg.ttl"))
+    assert isinstance(err, InputError) and "parameter 'date'" in str(err)
+    assert read == []
+    ok("query", "relationships-as-of", "-p", "date=2024-02-28", "--input", str(tmp_path / "kg.ttl"))
+    assert read == [[tmp_path / "kg.ttl"]]

@@ -99,7 +99,7 @@ def query_cmd(name, params, fmt, list_all, show, data_dir, input_file, endpoint,
     oncograph query paths-between -p from=orgs:esmo -p to=orgs:iarc --endpoint http://127.0.0.1:8890
     """
     from ..errors import InputError
-    from ..query import describe_query, format_result, list_queries, load_query, run_query
+    from ..query import bind_params, describe_query, format_result, list_queries, load_query, run_query
 
     if list_all:
         if name or params or show:
@@ -116,6 +116,7 @@ def query_cmd(name, params, fmt, list_all, show, data_dir, input_file, endpoint,
         click.echo(describe_query(query), nl=False)
         return
     params = _parse_params(params)
+    bind_params(query, params)  # a bad value is reported before a big --input file is read, not after
     result = run_query(query, params, graph=_local_graph(data_dir, endpoint, input_file), endpoint=endpoint,
                        graph_iri=_graph_iri(graph_iri, endpoint), user=user, password=password)
     click.echo(format_result(result, fmt), nl=False)
