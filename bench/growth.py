@@ -30,8 +30,11 @@ def profile(step: str, path: Path) -> dict[str, tuple[int, float]]:
     from oncograph.store import load_graph
 
     graph = load_graph(path)
-    G = analyse.project(graph)
-    work = {"projection": lambda: analyse.project(graph), "communities": lambda: analyse.communities(G)}[step]
+    if step == "projection":
+        work = lambda: analyse.project(graph)  # noqa: E731
+    else:
+        G = analyse.project(graph)
+        work = lambda: analyse.communities(G)  # noqa: E731
     work()  # imports, first-use caches
     profiler = cProfile.Profile()
     profiler.enable()

@@ -237,8 +237,11 @@ def _batches(ntriples: bytes, size: int) -> list[tuple[int, bytes]]:
     """(line count, body) of each upload: the lines in runs of ``size``, and every line that may name a blank node
     (it holds ``_:``, perhaps only inside a literal) in the last batch together, whatever its length."""
     lines = ntriples.splitlines(keepends=True)
-    plain = [line for line in lines if b"_:" not in line]
-    blank = [line for line in lines if b"_:" in line] if len(plain) < len(lines) else []
+    if b"_:" in ntriples:  # one scan of the whole text decides; only then is each line looked at
+        plain = [line for line in lines if b"_:" not in line]
+        blank = [line for line in lines if b"_:" in line]
+    else:
+        plain, blank = lines, []
     out = [(len(chunk), b"".join(chunk)) for chunk in (plain[i:i + size] for i in range(0, len(plain), size))]
     if blank:
         out.append((len(blank), b"".join(blank)))
