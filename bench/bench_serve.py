@@ -4,6 +4,7 @@ under a bounded number of concurrent clients on loopback.
     .venv/bin/python bench/bench_serve.py                      # starts `oncograph serve` on a free port
     .venv/bin/python bench/bench_serve.py --clients 4 --requests 25 --max-seconds 60
     .venv/bin/python bench/bench_serve.py --url http://127.0.0.1:8765/   # a server you started
+    .venv/bin/python bench/bench_serve.py --input landscape.ttl          # a big file: start-up, first and next views
 
 Each target gets ``--clients`` threads, each sending ``--requests`` requests over its own keep-alive connection,
 stopping early after ``--max-seconds``. Only loopback addresses are accepted. Prints a Markdown table.
@@ -12,6 +13,10 @@ Run on purpose; it is not part of the test suite.
 The graph never changes while the explorer runs, so it keeps what it computes (entity pages, network projections
 and layouts, parsed queries): most targets repeat one request and so measure the kept path after the warm-up.
 Targets marked "uncached" change the request each time (another date, parameter or LIMIT) to show the full cost.
+
+With ``--input FILE`` (a landscape from ``oncograph synth``) it measures what a reader of a big graph waits for
+instead: the seconds until the explorer answers, then each page's first request (nothing kept yet) and the next
+one, for pages about the landscape's best-connected organisation.
 """
 
 from __future__ import annotations
@@ -127,6 +132,53 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def cold_run(path: str, *, workers: int) -> int:
+    """Start ``oncograph serve --input path``, then time each landscape page twice: the first and the next request."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pathlib import Path
+
+    from run import entities  # bench/run.py: the best-connected organisations of a landscape
+
+    from oncograph.serve.server import ServerProcess
+
+    ent = entities(Path(path))
+    a, b = (ent[k].strip("<>").split("/id/", 1)[1] for k in ("org", "org_b"))
+    pages = [
+        ("home", "/"), ("search: cancer", "/?q=cancer"), (f"profile: {a}", f"/id/{a}"),
+        ("network: landscape", "/network"), (f"network: focus {a}", f"/network?focus={a}"),
+        (f"network: focus {a}, radius 2", f"/network?focus={a}&radius=2"),
+        (f"paths: {a} to {b}", f"/paths?from={a}&to={b}"),
+        ("/sparql COUNT(*)", "/sparql?query=" + q("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")),
+        ("queries: organisations-by-kind", "/queries/organisations-by-kind?run=1"), ("downloads", "/downloads"),
+    ]
+    t0 = time.perf_counter()
+    rows, failed = [], 0
+    with ServerProcess(["--input", path, "--workers", str(workers)], start_timeout_s=1800) as server:
+        ready = time.perf_counter() - t0
+        parts = urllib.parse.urlsplit(server.url)
+        for name, target in pages:
+            times = []
+            for _ in range(2):
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1800)
+                t = time.perf_counter()
+                conn.request("GET", target, headers={"Accept": "application/sparql-results+json"}
+                             if target.startswith("/sparql") else {})
+                response = conn.getresponse()
+                size = len(response.read())
+                times.append(time.perf_counter() - t)
+                failed += response.status != 200
+                conn.close()
+            rows.append((name, response.status, size, *times))
+            print(f"  {name}: {times[0]:.2f} s, then {times[1]:.2f} s", file=sys.stderr)
+    print(f"`oncograph serve --input {os.path.basename(path)} --workers {workers}`: answering after {ready:.1f} s; "
+          f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}\n")
+    print("| page | status | bytes | first request (s) | next request (s) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, status, size, first, then in rows:
+        print(f"| {name} | {status} | {size:,} | {first:.2f} | {then:.2f} |")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an explorer already running on loopback (default: start one)")
@@ -134,9 +186,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=25, help="requests per client (default 25)")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="time bound per target (default 60)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured requests per target first (default 2)")
+    parser.add_argument("--input", metavar="FILE", help="a big RDF file (a synthetic landscape): time start-up and "
+                        "the first and next request of each page instead")
+    parser.add_argument("--workers", type=int, default=2, help="query workers, with --input (default 2)")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 16 or not 1 <= args.requests <= 1000:
         parser.error("--clients must be 1-16 and --requests 1-1000")
+    if args.input:
+        if args.url:
+            parser.error("give --input or --url, not both")
+        if not os.path.isfile(args.input):
+            parser.error(f"--input {args.input}: no such file")
+        return cold_run(args.input, workers=args.workers)
 
     server = None
     url = args.url

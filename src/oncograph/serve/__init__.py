@@ -9,8 +9,8 @@ and a row cap (``sandbox``). Front-end code comes from npm packages installed at
 """
 
 from .app import create_app
-from .sandbox import Limits
+from .sandbox import Engine, Limits
 from .server import make_server, serve
 from .site import Site, open_site
 
-__all__ = ["Limits", "Site", "create_app", "make_server", "open_site", "serve"]
+__all__ = ["Engine", "Limits", "Site", "create_app", "make_server", "open_site", "serve"]

@@ -33,6 +33,12 @@ GROUPS = (*KIND_PRIORITY, "person", "post", "event")
 NETWORK_TYPES = tuple(name for name in REL_TYPES if name != "listing")
 
 KAMADA_KAWAI_MAX = 400  # nodes; beyond this its O(n^2) memory and time grow too much for a page
+#: Most nodes one view draws. A browser draws a few thousand nodes smoothly, and a landscape of 28,000 organisations
+#: took 261 s to lay out; beyond this the view keeps the best-connected nodes (nearest the focus first) and says so.
+MAX_NODES = 1500
+#: Up to this many nodes the whole landscape is laid out once, so nodes keep their places as filters change; a
+#: bigger one is laid out view by view, for just the nodes shown.
+LANDSCAPE_LAYOUT_MAX = 3000
 SPACING = 70.0  # about the distance between neighbouring nodes, in Cytoscape's pixels
 
 
@@ -68,9 +74,12 @@ class NetworkView:
 class Networks:
     """Projections and layouts of one graph, computed on demand and kept in a small LRU cache."""
 
-    def __init__(self, graph: Graph, index: SearchIndex, *, cache_size: int = 64):
+    def __init__(self, graph: Graph, index: SearchIndex, *, cache_size: int = 64, max_nodes: int = MAX_NODES,
+                 landscape_layout_max: int = LANDSCAPE_LAYOUT_MAX):
         self.graph = graph
         self.index = index
+        self.max_nodes = max_nodes
+        self.landscape_layout_max = landscape_layout_max
         self._projections = LRU(cache_size)
         self._layouts = LRU(cache_size)
         self.group_labels = self._group_labels()
@@ -101,12 +110,6 @@ class Networks:
             return NetworkView(message="that organisation has no ties with these filters (or on that date)")
         if q.focus:
             G = ego_network(G, q.focus, depth=max(1, min(q.radius, 3)))
-            pos = self.positions(G, ("ego", q))
-        else:
-            # the landscape's layout, for all relationship types, whatever the filters: nodes keep their places
-            pos = self.positions(self.projection(NetworkQuery(people=q.people, events=q.events,
-                                                              co_listed=q.co_listed)),
-                                 ("landscape", q.people, q.events, q.co_listed))
         filters = {"kind": q.kind, "disease": q.disease, "scope": q.scope}
         match = {n for n, attrs in G.nodes(data=True) if self._matches(attrs, filters)}
         if any(filters.values()):
@@ -120,6 +123,24 @@ class Networks:
         if q.focus:
             shown.add(q.focus)
         view = NetworkView(matching=len(match))
+        cut = len(shown) > self.max_nodes
+        if cut:
+            before = len(shown)
+            shown = self._best_connected(G, shown, match, q.focus)
+            edges = [(u, v, k) for u, v, k in edges if u in shown and v in shown]
+            where = "nearest the focus, then those " if q.focus else ""
+            view.message = (f"This view has {before:,} nodes, too many to draw: the {len(shown):,} {where}with the "
+                            "most ties are shown. Pick a focus organisation, a relationship type or a filter to see "
+                            "the others.")
+        if q.focus:
+            pos = self.positions(_drawn(shown, edges) if cut else G, ("ego", q))
+        else:
+            landscape = self.projection(NetworkQuery(people=q.people, events=q.events, co_listed=q.co_listed))
+            if len(landscape) <= self.landscape_layout_max:
+                # the landscape's layout, for all relationship types, whatever the filters: nodes keep their places
+                pos = self.positions(landscape, ("landscape", q.people, q.events, q.co_listed))
+            else:  # too big to lay out whole: just what is shown
+                pos = self.positions(_drawn(shown, edges), ("view", q))
         groups = Counter()
         for n in sorted(shown):
             attrs = G.nodes[n]
@@ -145,6 +166,13 @@ class Networks:
         view.legend = [(g, self.group_labels.get(g, g), groups[g]) for g in GROUPS if groups[g]]
         return view
 
+    def _best_connected(self, G: nx.MultiGraph, shown: set[str], match: set[str], focus: str) -> set[str]:
+        """The ``max_nodes`` of ``shown`` to keep: nearest ``focus`` first (if any), then those matching the filters,
+        then most ties, then by key."""
+        distance = nx.single_source_shortest_path_length(G, focus) if focus else {}
+        ranked = sorted(shown, key=lambda n: (distance.get(n, 0), n not in match, -G.degree(n), n))
+        return set(ranked[:self.max_nodes])
+
     def _matches(self, attrs: dict, filters: dict[str, str]) -> bool:
         if not any(filters.values()):
             return True
@@ -164,6 +192,14 @@ class Networks:
         concepts = [self.index.concepts[iri] for iri in entry.expanded["kind"]] if entry else []
         tops = [c.id for c in concepts if c.ancestors == {c.iri}]
         return min(tops, key=lambda t: (GROUPS.index(t) if t in GROUPS else len(GROUPS), t)) if tops else "unspecified"
+
+
+def _drawn(nodes: set[str], edges: list[tuple]) -> nx.MultiGraph:
+    """Just the nodes and ties a view draws, to lay out."""
+    H = nx.MultiGraph()
+    H.add_nodes_from(sorted(nodes))
+    H.add_edges_from(edges)
+    return H
 
 
 def layout(G: nx.MultiGraph, *, spacing: float = SPACING) -> dict[str, tuple[float, float]]:

@@ -4,14 +4,21 @@ Every query typed into the console or sent to ``/sparql`` is parsed and its alge
 SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...), SERVICE and FROM / FROM NAMED naming a graph outside the dataset
 are refused with a message that says why. The check does not look at the query text, only at what rdflib parsed.
 
-Queries then run in worker processes, because rdflib evaluates SPARQL in pure Python and a thread running it cannot
-be stopped: a worker that overruns the time limit is killed and replaced, and the caller is told. Each worker also
-has no network (a Python audit hook refuses sockets and subprocesses, rdflib's graph loading is off) and a memory
-ceiling. Results are cut at a row cap, and the cut is reported in ``Answer.truncated``.
+Queries then run in worker processes, because a thread evaluating SPARQL cannot be stopped: a worker that overruns
+the time limit is killed and replaced, and the caller is told. Each worker also has no network (a Python audit hook
+refuses sockets and subprocesses, rdflib's graph loading is off) and a memory ceiling. Results are cut at a row cap,
+and the cut is reported in ``Answer.truncated``.
+
+A worker evaluates with one of two engines (``Engine``): rdflib's, in pure Python, for small graphs such as the
+curated data, or Oxigraph's for big ones (``auto`` picks by size, as ``oncograph.store.load_graph`` does). At a
+million triples an rdflib worker takes about 35 s to start and 7 s to count the triples; an Oxigraph one 3 s and
+0.1 s. Oxigraph would call a SERVICE itself, from Rust, where the audit hook cannot see: the inspection above refuses
+every SERVICE before a query reaches either engine.
 """
 
 from __future__ import annotations
 
+import enum
 import queue
 import sys
 import threading
@@ -25,8 +32,8 @@ from ..errors import InputError, OncographError
 from .lru import LRU
 
 __all__ = [
-    "Answer", "Limits", "QueryBusy", "QueryFailed", "QueryPool", "QueryRefused", "QuerySyntaxError", "QueryTimeout",
-    "inspect_query",
+    "Answer", "Engine", "Limits", "QueryBusy", "QueryFailed", "QueryPool", "QueryRefused", "QuerySyntaxError",
+    "QueryTimeout", "inspect_query",
 ]
 
 
@@ -77,6 +84,18 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+class Engine(str, enum.Enum):
+    """Which SPARQL engine the workers evaluate with."""
+
+    AUTO = "auto"  # Oxigraph above OXIGRAPH_ABOVE_TRIPLES, else rdflib
+    RDFLIB = "rdflib"
+    OXIGRAPH = "oxigraph"
+
+
+#: ``Engine.AUTO`` uses Oxigraph for graphs with more triples than this (about the 2 MB of ``store.OXIGRAPH_ABOVE``).
+OXIGRAPH_ABOVE_TRIPLES = 20_000
 
 
 @dataclass
@@ -170,16 +189,49 @@ def _walk(node):
 
 # --- evaluation (runs inside a worker) -------------------------------------------------------------------------------
 
+def _inspected(text: str, known: frozenset[str], limits: Limits, prepared: LRU | None):
+    if prepared is None:
+        return inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars)
+    # parsing costs more than evaluating most queries here: keep the parsed form of recent texts
+    return prepared.get(text, lambda: inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars))
+
+
 def _evaluate(dataset: Dataset, text: str, known: frozenset[str], limits: Limits, prepared: LRU | None = None
               ) -> Answer:
     t0 = time.perf_counter()
-    if prepared is None:
-        query, form = inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars)
-    else:  # parsing costs more than evaluating most queries here: keep the parsed form of recent texts
-        query, form = prepared.get(text, lambda: inspect_query(text, known_graphs=known,
-                                                                 max_chars=limits.max_query_chars))
+    query, form = _inspected(text, known, limits, prepared)
     result = dataset.query(query)
     answer = _answer_from(form, result, limits.max_rows)
+    answer.seconds = time.perf_counter() - t0
+    return answer
+
+
+def _evaluate_ox(store, text: str, known: frozenset[str], limits: Limits, prepared: LRU | None = None) -> Answer:
+    """``_evaluate`` on a pyoxigraph Store: the same inspection first, then Oxigraph runs the text."""
+    from ..store import converter
+
+    t0 = time.perf_counter()
+    query, form = _inspected(text, known, limits, prepared)
+    try:
+        result = store.query(text)  # the default graph is the merge of all graphs (see _load), or FROM's graphs
+    except SyntaxError as exc:  # rdflib parsed it, Oxigraph does not (an rdflib extension)
+        raise QuerySyntaxError(f"the query does not parse in Oxigraph, the engine of this big graph: {exc}") from None
+    term = converter()
+    answer = Answer(form=form, max_rows=limits.max_rows)
+    if form == "ASK":
+        answer.boolean = bool(result)
+    elif form == "SELECT":
+        answer.vars = [v.value for v in result.variables]
+        for solution in result:  # lazy, as in _answer_from: Oxigraph evaluates while we read
+            if len(answer.rows) == limits.max_rows:
+                answer.truncated = True
+                break
+            answer.rows.append(tuple(map(term, solution)))
+    else:
+        triples = sorted({(term(t.subject), term(t.predicate), term(t.object)) for t in result},
+                         key=lambda t: tuple(x.n3() for x in t))
+        answer.truncated = len(triples) > limits.max_rows
+        answer.triples = triples[:limits.max_rows]
     answer.seconds = time.perf_counter() - t0
     return answer
 
@@ -233,11 +285,23 @@ def _lock_down(limits: Limits) -> None:
         try:
             import resource
 
-            ceiling = limits.memory_mb * 1024 * 1024
+            # on top of what the loaded graph already takes: the limit is what one query may use
+            ceiling = _address_space() + limits.memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
         except (ImportError, ValueError, OSError):  # not on this platform: the time limit still applies
             pass
     sys.addaudithook(_deny_outside)  # cannot be removed: the worker never reaches the network again
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has now (Linux); 0 where /proc does not say."""
+    import os
+
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _worker_entry() -> None:
@@ -250,18 +314,51 @@ def _worker_entry() -> None:
     _serve_jobs(conn)
 
 
+def _load(source: tuple, engine: Engine):
+    """The worker's copy of the graph, from ``("nquads", bytes)`` or ``("file", path)``, and its named graphs."""
+    if engine is Engine.OXIGRAPH:
+        import pyoxigraph as ox
+
+        from ..store import FORMATS
+
+        store = ox.Store()
+        if source[0] == "file":
+            store.bulk_load(path=source[1], format=getattr(ox.RdfFormat, FORMATS[_suffix(source[1])][0]))
+        elif source[1]:
+            store.bulk_load(input=source[1], format=ox.RdfFormat.N_QUADS)
+        known = frozenset(g.value for g in store.named_graphs())
+        if known:
+            # The default graph is the merge of all graphs, as in the rdflib workers' Dataset: copied in, because
+            # Oxigraph's union option repeats a triple once per graph holding it (COUNT would count it twice).
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return store, known
+    dataset = Dataset(default_union=True)
+    if source[0] == "file":
+        from .loading import GRAPH_FILE_FORMATS
+
+        dataset.parse(source[1], format=GRAPH_FILE_FORMATS[_suffix(source[1])])
+    elif source[1]:
+        dataset.parse(data=source[1], format="nquads")
+    return dataset, frozenset(str(g.identifier) for g in dataset.graphs())
+
+
+def _suffix(path: str) -> str:
+    import os
+
+    return os.path.splitext(path)[1].lower()
+
+
 def _serve_jobs(conn) -> None:
     """A worker's life: load the graph, lock down, then answer jobs until the pipe closes."""
-    nquads, known, limits = conn.recv()
-    dataset = Dataset(default_union=True)
-    if nquads:
-        dataset.parse(data=nquads, format="nquads")
+    source, limits, engine = conn.recv()
+    data, known = _load(source, engine)
+    evaluate = _evaluate_ox if engine is Engine.OXIGRAPH else _evaluate
     from .. import query as _named_queries  # noqa: F401 - imported before the lock-down, used by "named" jobs
 
-    _evaluate(dataset, "ASK { ?s ?p ?o }", known, limits)  # warm up the parser before the lock-down
+    evaluate(data, "ASK { ?s ?p ?o }", known, limits)  # warm up the parser before the lock-down
     _lock_down(limits)
     prepared, bound = LRU(256), LRU(256)
-    conn.send(("ready",))
+    conn.send(("ready", known))
     while True:
         try:
             job = conn.recv()
@@ -269,12 +366,12 @@ def _serve_jobs(conn) -> None:
             return
         try:
             if job[0] == "sparql":
-                reply = ("ok", _evaluate(dataset, job[1], known, limits, prepared))
+                reply = ("ok", evaluate(data, job[1], known, limits, prepared))
             elif job[0] == "inspect":
                 reply = ("ok", inspect_query(job[1], known_graphs=known, max_chars=limits.max_query_chars)[1])
             elif job[0] == "named":
                 text = _bind(job[1], job[2], bound)
-                reply = ("ok", (_evaluate(dataset, text, known, limits, prepared), text))
+                reply = ("ok", (evaluate(data, text, known, limits, prepared), text))
             elif job[0] == "bind":
                 text = _bind(job[1], job[2], bound)
                 reply = ("ok", (text, inspect_query(text, known_graphs=known, max_chars=limits.max_query_chars)[1]))
@@ -303,7 +400,7 @@ class _Worker:
     """One worker process, started with ``python -c`` (not multiprocessing's spawn, which re-runs the caller's
     ``__main__`` and so breaks scripts without a main guard), talking over a socket pair."""
 
-    def __init__(self, nquads: bytes, known: frozenset[str], limits: Limits):
+    def __init__(self, source: tuple, limits: Limits, engine: Engine):
         import socket
         import subprocess
         from multiprocessing.connection import Connection
@@ -315,13 +412,17 @@ class _Worker:
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
-        self.conn.send((nquads, known, limits))
+        self.conn.send((source, limits, engine))
 
-    def wait_ready(self, timeout: float) -> bool:
+    def wait_ready(self, timeout: float) -> frozenset[str] | None:
+        """The names of the graphs the worker loaded, once it is ready; None if it did not start in time."""
         try:
-            return self.conn.poll(timeout) and self.conn.recv() == ("ready",)
+            if not self.conn.poll(timeout):
+                return None
+            reply = self.conn.recv()
         except (EOFError, OSError):
-            return False
+            return None
+        return reply[1] if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == "ready" else None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -336,22 +437,47 @@ class _Worker:
 class QueryPool:
     """A few worker processes holding a copy of the dataset; ``run`` hands a job to an idle one.
 
+    The copy comes from ``dataset`` (sent to each worker as N-Quads) or from ``source_file``, an RDF file each worker
+    reads itself (so a big file is parsed in parallel and never goes through a pipe; a worker started later, to
+    replace one, reads it again). ``engine`` picks the SPARQL engine (see ``Engine``).
+
     A job that outlives the time limit gets its worker killed (a replacement starts in the background) and raises
-    QueryTimeout. With ``dataset=None`` the workers only inspect queries (for a remote endpoint).
+    QueryTimeout. With neither ``dataset`` nor ``source_file`` the workers only inspect queries (for a remote
+    endpoint).
     """
 
     #: How much longer than the time limit a query may wait for a free worker (a replacement starts in ~2 s).
     RESPAWN_ALLOWANCE_S = 30.0
 
-    def __init__(self, dataset: Dataset | None, *, limits: Limits = DEFAULT_LIMITS, size: int = 2,
-                 start_timeout_s: float = 120.0):
+    def __init__(self, dataset: Dataset | None, *, source_file=None, engine: Engine | str = Engine.AUTO,
+                 limits: Limits = DEFAULT_LIMITS, size: int = 2, start_timeout_s: float = 120.0):
+        from pathlib import Path
+
         from ..export import Format, serialize_dataset
 
+        try:
+            engine = Engine(engine)
+        except ValueError:
+            raise InputError(f"engine {engine!r}: use one of {', '.join(e.value for e in Engine)}") from None
+        if dataset is not None and source_file is not None:
+            raise InputError("give the query pool a dataset or a source file, not both")
         self.limits = limits
         self.size = max(1, size)
-        graphs = dataset.graphs() if dataset is not None else ()
-        self.known_graphs = frozenset(str(g.identifier) for g in graphs)
-        self._nquads = serialize_dataset(dataset, Format.NQUADS) if dataset is not None else b""
+        if source_file is not None:
+            from ..store import OXIGRAPH_ABOVE
+
+            path = Path(source_file).resolve()
+            if engine is Engine.AUTO:
+                engine = Engine.OXIGRAPH if path.stat().st_size > OXIGRAPH_ABOVE else Engine.RDFLIB
+            self._source: tuple = ("file", str(path))
+        else:
+            if engine is Engine.AUTO:
+                quads = sum(len(g) for g in dataset.graphs()) if dataset is not None else 0
+                engine = Engine.OXIGRAPH if quads > OXIGRAPH_ABOVE_TRIPLES else Engine.RDFLIB
+            self._source = ("nquads", serialize_dataset(dataset, Format.NQUADS) if dataset is not None else b"")
+        self.engine = engine
+        #: the graphs FROM may name: the workers say which they loaded, once started
+        self.known_graphs: frozenset[str] = frozenset()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -366,15 +492,17 @@ class QueryPool:
         return self
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._nquads, self.known_graphs, self.limits)
+        w = _Worker(self._source, self.limits, self.engine)
         with self._lock:
             self._all.add(w)
         return w
 
     def _make_idle(self, w: _Worker) -> None:
-        if not w.wait_ready(self._start_timeout_s):
+        known = w.wait_ready(self._start_timeout_s)
+        if known is None:
             self._discard(w)
             raise QueryFailed("a query worker failed to start; run the server again and see the log")
+        self.known_graphs = known
         self._idle.put(w)
 
     def _discard(self, w: _Worker) -> None:

@@ -16,7 +16,7 @@ from .loading import Loaded, load_from_data, load_from_endpoint, load_from_file
 from .lru import LRU
 from .network import Networks
 from .profile import Vocabulary
-from .sandbox import DEFAULT_LIMITS, Answer, Limits, QueryPool
+from .sandbox import DEFAULT_LIMITS, Answer, Engine, Limits, QueryPool
 from .search import SearchIndex
 
 
@@ -56,7 +56,7 @@ class Downloads:
     def __init__(self, loaded: Loaded, dist_dir: Path | None):
         self.loaded = loaded
         self.dist_dir = Path(dist_dir) if dist_dir else None
-        self._generated: dict[str, bytes] | None = None
+        self._generated: dict[str, bytes | Path] | None = None
         self._lock = threading.Lock()
         if self.dist_dir is not None and not self.dist_dir.is_dir():
             raise InputError(f"{self.dist_dir}: no such folder; run `oncograph build --out {self.dist_dir}` first "
@@ -75,18 +75,21 @@ class Downloads:
                 self._generated = self._generate()
             return dict(self._generated)
 
-    def _generate(self) -> dict[str, bytes]:
+    def _generate(self) -> dict[str, bytes | Path]:
         from .. import paths
         from ..export import Format, serialize_dataset, serialize_graph
 
         ds, g = self.loaded.dataset, self.loaded.graph
-        out = {
+        out: dict[str, bytes | Path] = {
             "oncograph.ttl": serialize_graph(g, Format.TURTLE),
             "oncograph.nt": serialize_graph(g, Format.NTRIPLES),
             "oncograph.jsonld": serialize_graph(g, Format.JSONLD),
-            "oncograph.trig": serialize_dataset(ds, Format.TRIG),
-            "oncograph.nq": serialize_dataset(ds, Format.NQUADS),
         }
+        if ds is not None:
+            out["oncograph.trig"] = serialize_dataset(ds, Format.TRIG)
+            out["oncograph.nq"] = serialize_dataset(ds, Format.NQUADS)
+        elif self.loaded.path is not None:  # a big file, read by Oxigraph: its named graphs are in the file itself
+            out.setdefault(self.loaded.path.name, self.loaded.path)
         for name, target in (("oncograph.ttl", "ontology.ttl"), ("shapes.ttl", "shapes.ttl")):
             path = paths.ontology_dir() / name
             if path.is_file():
@@ -126,10 +129,21 @@ class Site:
     endpoint: str | None = None
     endpoint_graph: str | None = None
     pages: LRU = field(default_factory=lambda: LRU(512))  # rendered entity pages: the graph never changes
+    _triples: int | None = None
 
     @property
     def graph(self):
         return self.loaded.graph
+
+    @property
+    def triples(self) -> int:
+        """The graph's triple count, counted once (every page's footer shows it; len() of an Oxigraph-held graph
+        counts in SPARQL each time: 3 s at a million triples)."""
+        if self._triples is None:
+            from ..store import count_triples
+
+            self._triples = count_triples(self.loaded.graph)
+        return self._triples
 
     def run_sparql(self, text: str) -> Answer:
         """Run user SPARQL under the limits: in a worker on the embedded graph, or checked and sent to the endpoint."""
@@ -182,10 +196,10 @@ def _remote(endpoint: str, graph_iri: str | None, text: str, form: str, limits: 
 
 def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, endpoint: str | None = None,
               endpoint_graph: str | None = None, dist_dir: Path | None = None, limits: Limits = DEFAULT_LIMITS,
-              workers: int = 2) -> Site:
+              workers: int = 2, engine: Engine | str = Engine.AUTO) -> Site:
     """Load the graph (from ``graph_file``, ``endpoint`` or ``data_dir``), index it, start the query workers.
     Close the site to stop them. ``endpoint_graph`` names the graph on the endpoint (default: where
-    ``oncograph publish`` puts it)."""
+    ``oncograph publish`` puts it); ``engine`` is the workers' SPARQL engine (``Engine``; by size unless told)."""
     if sum(x is not None for x in (graph_file, endpoint, data_dir)) > 1:
         raise InputError("give one of --input, --endpoint and --data, not several")
     if endpoint_graph is not None and endpoint is None:
@@ -196,7 +210,10 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
         loaded = load_from_endpoint(endpoint, graph_iri=endpoint_graph, timeout_s=max(limits.timeout_s, 60.0))
     else:
         loaded = load_from_data(data_dir)
-    if len(loaded.graph) == 0:
+    from ..store import count_triples
+
+    triples = count_triples(loaded.graph)  # len() of an Oxigraph-held graph counts in SPARQL: 3-8 s at a million
+    if triples == 0:
         raise InputError(f"the graph {loaded.origin} is empty; nothing to explore")
     index = SearchIndex(loaded.graph)
     downloads = Downloads(loaded, dist_dir)
@@ -207,7 +224,14 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
         queries = {q.name: q for q in list_queries()}
     except (ImportError, OncographError) as exc:
         problem = f"the named queries are not available: {exc}"
-    pool = QueryPool(None if endpoint else loaded.dataset, limits=limits, size=workers).start()
+    if endpoint is not None:
+        pool = QueryPool(None, limits=limits, size=workers)
+    elif loaded.dataset is None:  # a big file: each worker reads it, in parallel, rather than a copy through a pipe
+        pool = QueryPool(None, source_file=loaded.path, engine=engine, limits=limits, size=workers)
+    else:
+        pool = QueryPool(loaded.dataset, engine=engine, limits=limits, size=workers)
+    pool.start()
     return Site(loaded=loaded, index=index, vocab=Vocabulary(loaded.graph),
                 networks=Networks(loaded.graph, index), pool=pool, limits=limits, downloads=downloads,
-                queries=queries, queries_problem=problem, endpoint=endpoint, endpoint_graph=endpoint_graph)
+                queries=queries, queries_problem=problem, endpoint=endpoint, endpoint_graph=endpoint_graph,
+                _triples=triples)

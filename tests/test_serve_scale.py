@@ -1,0 +1,260 @@
+"""The explorer on big graphs: query workers on Oxigraph (the same answers as the rdflib workers, under the same
+limits and refusals), big files read by Oxigraph for the pages, and a network view that draws at most so many nodes.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import urllib.parse
+import urllib.request
+from collections import Counter
+
+import pytest
+
+from oncograph import synth
+from oncograph.query import list_queries
+from oncograph.serve import Engine, Limits, create_app, open_site
+from oncograph.serve.loading import load_from_file
+from oncograph.serve.network import NetworkQuery, Networks
+from oncograph.serve.sandbox import QueryFailed, QueryPool, QueryRefused, QuerySyntaxError, QueryTimeout
+from oncograph.serve.search import SearchIndex
+from oncograph.serve.server import ServerProcess
+from oncograph.store import oxigraph_of
+
+import query_cases as cases  # tests/query_cases.py
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ENTITIES = "https://w3id.org/oncograph/id/graph/entities"
+
+
+def shown(answer) -> Counter | bool | set:
+    """An answer as comparable data: rows as a multiset (ties under ORDER BY may come in either order)."""
+    if answer.form == "ASK":
+        return answer.boolean
+    if answer.form in ("CONSTRUCT", "DESCRIBE"):
+        return {tuple(cases.show(t) for t in triple) for triple in answer.triples}
+    return Counter(tuple(cases.show(t) for t in row) for row in answer.rows)
+
+
+@pytest.fixture(scope="module")
+def pools(built):
+    limits = Limits(timeout_s=20, max_rows=100_000)
+    with QueryPool(built.dataset, engine="rdflib", limits=limits, size=1) as plain, \
+            QueryPool(built.dataset, engine="oxigraph", limits=limits, size=1) as fast:
+        yield plain, fast
+
+
+def test_auto_picks_the_engine_by_size(built, tmp_path):
+    assert QueryPool(built.dataset).engine is Engine.RDFLIB  # the curated data: about 10,000 triples
+    big = tmp_path / "big.ttl"
+    synth.write(big, 1400, seed=2)
+    assert big.stat().st_size > 2_000_000
+    assert QueryPool(None, source_file=big).engine is Engine.OXIGRAPH
+    with pytest.raises(Exception, match="use one of auto, rdflib, oxigraph"):
+        QueryPool(built.dataset, engine="virtuoso")
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_named_query_answers_the_same_on_both_engines(pools, name):
+    plain, fast = pools
+    assert (plain.engine, fast.engine) == (Engine.RDFLIB, Engine.OXIGRAPH)
+    query = {q.name: q for q in list_queries()}[name]
+    expected, text = plain.named(query, {})
+    got, same_text = fast.named(query, {})
+    assert same_text == text and got.vars == expected.vars
+    assert shown(got) == shown(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+    f"SELECT (COUNT(*) AS ?n) FROM <{ENTITIES}> WHERE {{ ?s ?p ?o }}",  # FROM: that graph only, not the union
+    "ASK { ?s a <http://www.w3.org/ns/org#FormalOrganization> }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (?s = <https://w3id.org/oncograph/id/org/esmo>) }",
+])
+def test_ad_hoc_queries_answer_the_same_on_both_engines(pools, text):
+    plain, fast = pools
+    assert shown(fast.sparql(text)) == shown(plain.sparql(text))
+
+
+def test_from_a_named_graph_counts_that_graph_only(pools):
+    _, fast = pools
+    everything = int(fast.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0])
+    entities = int(fast.sparql(f"SELECT (COUNT(*) AS ?n) FROM <{ENTITIES}> WHERE {{ ?s ?p ?o }}").rows[0][0])
+    assert 0 < entities < everything
+    assert ENTITIES in fast.known_graphs
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).hits += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head": {"vars": []}, "results": {"bindings": [{}]}}')
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+def test_service_never_reaches_oxigraph_which_would_call_it(pools):
+    """Oxigraph runs SERVICE itself, from Rust, where the worker's audit hook cannot see: the inspection must stop
+    it first. A real HTTP server on loopback shows both halves."""
+    import pyoxigraph as ox
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/sparql"
+        text = f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        try:
+            list(ox.Store().query(text))  # Oxigraph on its own calls the server
+        except (OSError, RuntimeError, SyntaxError):  # whatever it makes of this server's answer
+            pass
+        assert _Counting.hits == 1
+        _, fast = pools
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            fast.sparql(text)
+        with pytest.raises(QueryRefused, match="read-only"):
+            fast.sparql("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        with pytest.raises(QueryRefused, match="FROM <http://example.org/x.ttl>"):
+            fast.sparql("SELECT * FROM <http://example.org/x.ttl> WHERE { ?s ?p ?o }")
+        assert _Counting.hits == 1
+    finally:
+        server.shutdown()
+
+
+def test_oxigraph_workers_cap_rows_and_stop_runaways(built):
+    with QueryPool(built.dataset, engine="oxigraph", limits=Limits(timeout_s=2, max_rows=100), size=1) as pool:
+        answer = pool.sparql("SELECT * WHERE { ?s ?p ?o }")
+        assert answer.truncated and len(answer.rows) == 100
+        graph_answer = pool.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert graph_answer.truncated and len(graph_answer.triples) == 100
+        assert not pool.sparql("SELECT * WHERE { ?s ?p ?o } LIMIT 100").truncated
+        with pytest.raises(QueryTimeout, match="time limit of 2 s"):
+            pool.sparql(RUNAWAY)
+        assert pool.killed == 1
+        assert pool.sparql("ASK { ?s ?p ?o }").boolean is True  # the replacement worker
+        with pytest.raises(QuerySyntaxError):
+            pool.sparql("SELECT WHERE")
+
+
+@pytest.mark.slow
+def test_oxigraph_worker_over_its_memory_is_reported_and_replaced(built):
+    # ORDER BY over the square of all triples (about 10^8 rows) must hold them all: far over 300 MB. Oxigraph
+    # aborts the worker when an allocation fails; the pool says so and starts another.
+    with QueryPool(built.dataset, engine="oxigraph", limits=Limits(timeout_s=120, max_rows=10, memory_mb=300),
+                   size=1) as pool:
+        with pytest.raises(QueryFailed, match="more than 300 MB of memory"):
+            pool.sparql("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c ?e")
+        assert pool.sparql("ASK { ?s ?p ?o }").boolean is True
+
+
+@pytest.fixture(scope="module")
+def release_trig(built, tmp_path_factory):
+    from oncograph.export import serialize_dataset
+
+    path = tmp_path_factory.mktemp("release") / "oncograph.trig"
+    path.write_bytes(serialize_dataset(built.dataset, "trig"))
+    return path
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_workers_read_a_source_file_with_its_named_graphs(pools, release_trig, engine):
+    plain, _ = pools
+    with QueryPool(None, source_file=release_trig, engine=engine, size=1) as pool:
+        assert pool.engine is Engine(engine) and ENTITIES in pool.known_graphs
+        text = f"SELECT (COUNT(*) AS ?n) FROM <{ENTITIES}> WHERE {{ ?s ?p ?o }}"
+        assert shown(pool.sparql(text)) == shown(plain.sparql(text))
+        with pytest.raises(QueryRefused, match="FROM <urn:elsewhere>"):
+            pool.sparql("SELECT * FROM <urn:elsewhere> WHERE { ?s ?p ?o }")
+
+
+def test_a_big_file_is_read_by_oxigraph_with_the_same_triples(release_trig):
+    small, big = load_from_file(release_trig, big=False), load_from_file(release_trig, big=True)
+    assert small.dataset is not None and oxigraph_of(small.graph) is None
+    assert big.dataset is None and big.path == release_trig and oxigraph_of(big.graph) is not None
+    # the same triples; Oxigraph keeps xsd:nonNegativeInteger as xsd:integer (see oncograph.store), same values
+    assert len(big.graph) == len(small.graph)
+    assert {(s, p, str(o)) for s, p, o in big.graph} == {(s, p, str(o)) for s, p, o in small.graph}
+
+
+@pytest.fixture(scope="module")
+def landscape_file(tmp_path_factory):
+    """A generated landscape just over the size above which files are read by Oxigraph (2 MB)."""
+    path = tmp_path_factory.mktemp("landscape") / "landscape.ttl"
+    synth.write(path, 1400, seed=5)
+    assert path.stat().st_size > 2_000_000
+    return path
+
+
+def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file):
+    site = open_site(graph_file=landscape_file, limits=Limits(timeout_s=20, max_rows=10), workers=1)
+    try:
+        assert site.loaded.dataset is None and oxigraph_of(site.graph) is not None
+        assert site.pool.engine is Engine.OXIGRAPH
+        triples = len(set(site.graph))
+        answer = site.run_sparql("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(answer.rows[0][0]) == triples
+        client = create_app(site).test_client()
+        body = client.get("/downloads").get_data(as_text=True)
+        assert landscape_file.name in body  # the file itself (for a TriG or N-Quads file, its named graphs)
+        got = client.get(f"/downloads/{landscape_file.name}")
+        assert got.status_code == 200 and got.data == landscape_file.read_bytes()
+        assert client.get("/network").status_code == 200
+    finally:
+        site.close()
+
+
+def test_serve_engine_option_and_a_big_file_over_http(landscape_file):
+    with ServerProcess(["--input", str(landscape_file), "--workers", "1"]) as server:
+        url = server.url + "sparql?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}),
+                                    timeout=60) as r:
+            n = int(json.load(r)["results"]["bindings"][0]["n"]["value"])
+        assert n > 40_000
+    with ServerProcess(["--engine", "oxigraph", "--workers", "1"]) as server:  # the curated data, on Oxigraph
+        url = server.url + "sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}),
+                                    timeout=60) as r:
+            assert json.load(r)["boolean"] is True
+
+
+# --- the network view's node cap ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_cap(graph):
+    return Networks(graph, SearchIndex(graph), max_nodes=25, landscape_layout_max=40)
+
+
+def test_a_view_over_the_cap_keeps_the_best_connected_nodes_and_says_so(graph, small_cap):
+    whole = Networks(graph, SearchIndex(graph)).view(NetworkQuery())
+    assert whole.node_count > 25 and not whole.message
+    view = small_cap.view(NetworkQuery())
+    assert view.node_count == 25 and f"{whole.node_count:,} nodes" in view.message
+    G = small_cap.projection(NetworkQuery())
+    nodes = {e["data"]["id"] for e in view.elements if e["group"] == "nodes"}
+    least_kept = min(G.degree(n) for n in nodes)
+    assert all(G.degree(n) <= least_kept for n in set(G) - nodes)  # nothing left out has more ties
+    for e in view.elements:
+        if e["group"] == "edges":
+            assert {e["data"]["source"], e["data"]["target"]} <= nodes
+    # laid out for just what is drawn (the landscape is over landscape_layout_max), and the same every time
+    assert len({(e["position"]["x"], e["position"]["y"]) for e in view.elements if e["group"] == "nodes"}) > 1
+    assert small_cap.view(NetworkQuery()).elements == view.elements
+
+
+def test_an_ego_view_over_the_cap_keeps_the_focus_and_its_neighbours_first(small_cap):
+    G = small_cap.projection(NetworkQuery())
+    hub = max(sorted(G), key=G.degree)
+    view = small_cap.view(NetworkQuery(focus=hub, radius=3))
+    nodes = {e["data"]["id"] for e in view.elements if e["group"] == "nodes"}
+    assert hub in nodes and len(nodes) == 25 and "nearest the focus" in view.message
+    neighbours = set(G[hub])
+    assert neighbours <= nodes or nodes - {hub} <= neighbours
