@@ -130,6 +130,43 @@ def test_service_never_reaches_oxigraph_which_would_call_it(pools):
         server.shutdown()
 
 
+PROBE = """
+import sys
+import pyoxigraph as ox
+from oncograph.serve.sandbox import _cut_network
+cut = _cut_network()
+try:
+    list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
+    reached = "reached"
+except (OSError, RuntimeError, SyntaxError) as exc:
+    reached = type(exc).__name__ + ": " + str(exc)
+print(cut, reached, sep="\\n")
+"""
+
+
+def test_a_worker_in_its_own_network_namespace_cannot_call_out(pools):
+    """The second lock on Oxigraph's SERVICE: in the worker's network namespace no connection leaves, even from
+    Rust. Where the system does not allow a namespace, the test says so and skips."""
+    import subprocess
+    import sys
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        before = _Counting.hits
+        url = f"http://127.0.0.1:{server.server_port}/sparql"
+        out = subprocess.run([sys.executable, "-c", PROBE % url], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        cut, reached = out.stdout.strip().split("\n", 1)
+        _, fast = pools
+        assert fast.network_isolated is (cut == "True")  # the pool's workers did what the probe could do
+        if cut != "True":
+            pytest.skip("this system allows no network namespace (neither root nor unprivileged user namespaces)")
+        assert reached != "reached" and _Counting.hits == before, reached
+    finally:
+        server.shutdown()
+
+
 def test_oxigraph_workers_cap_rows_and_stop_runaways(built):
     with QueryPool(built.dataset, engine="oxigraph", limits=Limits(timeout_s=2, max_rows=100), size=1) as pool:
         answer = pool.sparql("SELECT * WHERE { ?s ?p ?o }")

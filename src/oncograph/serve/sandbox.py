@@ -13,7 +13,8 @@ A worker evaluates with one of two engines (``Engine``): rdflib's, in pure Pytho
 curated data, or Oxigraph's for big ones (``auto`` picks by size, as ``oncograph.store.load_graph`` does). At a
 million triples an rdflib worker takes about 35 s to start and 7 s to count the triples; an Oxigraph one 3 s and
 0.1 s. Oxigraph would call a SERVICE itself, from Rust, where the audit hook cannot see: the inspection above refuses
-every SERVICE before a query reaches either engine.
+every SERVICE before a query reaches either engine, and where the system allows it (root, or unprivileged user
+namespaces) each worker also runs in a network namespace of its own, where no connection can leave.
 """
 
 from __future__ import annotations
@@ -309,9 +310,29 @@ def _worker_entry() -> None:
     import os
     from multiprocessing.connection import Connection
 
+    isolated = _cut_network()  # first, while the process has one thread (a new user namespace needs that)
     conn = Connection(int(sys.argv[1]))
     os.dup2(2, 1)  # stray prints go to stderr, never into the server's pipe
-    _serve_jobs(conn)
+    _serve_jobs(conn, isolated)
+
+
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _cut_network() -> bool:
+    """Move this process into a network namespace of its own (Linux): no interface but a loopback that is down, so
+    no connection leaves it, whatever code tries, Rust included. True if done; False where the system does not let
+    it (not Linux; neither root nor unprivileged user namespaces), leaving the inspection and the audit hook.
+    The socket to the server was opened before and keeps working."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
+    except (OSError, AttributeError):
+        return False
 
 
 def _load(source: tuple, engine: Engine):
@@ -348,7 +369,7 @@ def _suffix(path: str) -> str:
     return os.path.splitext(path)[1].lower()
 
 
-def _serve_jobs(conn) -> None:
+def _serve_jobs(conn, isolated: bool = False) -> None:
     """A worker's life: load the graph, lock down, then answer jobs until the pipe closes."""
     source, limits, engine = conn.recv()
     data, known = _load(source, engine)
@@ -358,7 +379,7 @@ def _serve_jobs(conn) -> None:
     evaluate(data, "ASK { ?s ?p ?o }", known, limits)  # warm up the parser before the lock-down
     _lock_down(limits)
     prepared, bound = LRU(256), LRU(256)
-    conn.send(("ready", known))
+    conn.send(("ready", known, isolated))
     while True:
         try:
             job = conn.recv()
@@ -414,15 +435,16 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.conn.send((source, limits, engine))
 
-    def wait_ready(self, timeout: float) -> frozenset[str] | None:
-        """The names of the graphs the worker loaded, once it is ready; None if it did not start in time."""
+    def wait_ready(self, timeout: float) -> tuple[frozenset[str], bool] | None:
+        """Once the worker is ready: the names of the graphs it loaded, and whether it has a network namespace of its
+        own; None if it did not start in time."""
         try:
             if not self.conn.poll(timeout):
                 return None
             reply = self.conn.recv()
         except (EOFError, OSError):
             return None
-        return reply[1] if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == "ready" else None
+        return reply[1:] if isinstance(reply, tuple) and len(reply) == 3 and reply[0] == "ready" else None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -478,6 +500,8 @@ class QueryPool:
         self.engine = engine
         #: the graphs FROM may name: the workers say which they loaded, once started
         self.known_graphs: frozenset[str] = frozenset()
+        #: whether the workers run in a network namespace of their own (see _cut_network), once started
+        self.network_isolated = False
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -498,11 +522,11 @@ class QueryPool:
         return w
 
     def _make_idle(self, w: _Worker) -> None:
-        known = w.wait_ready(self._start_timeout_s)
-        if known is None:
+        ready = w.wait_ready(self._start_timeout_s)
+        if ready is None:
             self._discard(w)
             raise QueryFailed("a query worker failed to start; run the server again and see the log")
-        self.known_graphs = known
+        self.known_graphs, self.network_isolated = ready
         self._idle.put(w)
 
     def _discard(self, w: _Worker) -> None:
