@@ -162,3 +162,63 @@ def test_diff_of_two_real_builds(tmp_path, edited_data):
     res = subprocess.run([EXE, "diff", "old", "new"], capture_output=True, text=True, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert res.stdout == EXPECTED.replace("from before to after", "from old to new")
+
+
+# --- big files: compared by Oxigraph ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def filler(tmp_path_factory) -> bytes:
+    """A generated landscape as N-Triples, over the 2 MB above which diff compares files by Oxigraph."""
+    from oncograph import synth
+
+    path = tmp_path_factory.mktemp("filler") / "landscape.nt"
+    synth.write(path, 1400, seed=4)
+    assert path.stat().st_size > 2_000_000
+    return path.read_bytes()
+
+
+def _big(path: Path, graph: Graph, filler: bytes, extra: bytes = b"") -> Path:
+    path.write_bytes(serialize_graph(graph, Format.NTRIPLES) + filler + extra)
+    return path
+
+
+def test_big_files_are_compared_by_oxigraph_with_the_same_report(tmp_path, graph, edited, filler):
+    from oncograph.diff import load_release
+    from oncograph.store import oxigraph_of
+
+    old, new = _big(tmp_path / "before.nt", graph, filler), _big(tmp_path / "after.nt", edited, filler)
+    fast = diff_releases(old, new)
+    assert oxigraph_of(fast.old) is not None and oxigraph_of(fast.new) is not None  # the fast path was taken
+    slow = diff_graphs(load_release(old), load_release(new), old_name=str(old), new_name=str(new))
+    assert oxigraph_of(slow.old) is None
+    assert fast.text() == slow.text()
+    assert fast.text().split("\n", 1)[1] == EXPECTED.split("\n", 1)[1]  # the filler changes nothing
+    assert fast.json_bytes() == slow.json_bytes()
+    assert fast.rdf_patch() == slow.rdf_patch()
+    # the patch and the values keep the files' datatypes (Oxigraph's store reads xsd:nonNegativeInteger as xsd:integer)
+    assert '"28"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' in fast.rdf_patch()
+    values = [v for nc in json.loads(fast.json_bytes())["changed"] for vc in nc["changes"] for v in vc["removed"]]
+    assert '"28"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' in values
+
+
+def test_big_files_with_differing_blank_nodes_get_canonical_labels_first(tmp_path, graph, filler):
+    from oncograph.store import oxigraph_of
+
+    old = _big(tmp_path / "a.nt", graph, filler, b'_:one <urn:x:p> "same" .\n')
+    new = _big(tmp_path / "b.nt", graph, filler, b'_:two <urn:x:p> "same" .\n')
+    d = diff_releases(old, new)
+    assert oxigraph_of(d.old) is None  # the labels differ, so the rdflib path with canonical labels
+    assert d.empty and not d.removed and not d.added
+
+
+def test_a_bad_line_in_a_big_n_triples_file_is_named_with_its_line_number(tmp_path, graph, filler):
+    old = _big(tmp_path / "a.nt", graph, filler)
+    lines = old.read_bytes().split(b"\n")
+    lines[999] = b'<urn:x:a> <urn:x:p> "no end .'
+    new = tmp_path / "b.nt"
+    new.write_bytes(b"\n".join(lines))
+    with pytest.raises(InputError, match=r"b\.nt: not valid n-triples at line 1000: .*no end"):
+        diff_releases(old, new)
+    res = subprocess.run([EXE, "diff", str(old), str(new)], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.splitlines()[-1].startswith(f"error: {new}: not valid n-triples at line 1000: ")

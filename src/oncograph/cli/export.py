@@ -159,12 +159,13 @@ def diff_cmd(old, new, fmt, patch):
     Entities and relationships added and removed (each told with its parties' names), and changed names, dates
     and other values. Exit 0 whether or not anything changed.
     """
-    from ..diff import diff_releases, patch_bytes
+    from ..diff import diff_releases, patch_bytes, release_file
     from ..export import atomic_write, check_output_file
+    from .progress import is_big, say
 
     if patch is not None:
         check_output_file(patch)
-    d = diff_releases(old, new)
+    d = diff_releases(old, new, progress=say if is_big([release_file(old), release_file(new)]) else None)
     out = click.get_binary_stream("stdout")
     if fmt == "json":
         out.write(d.json_bytes())
