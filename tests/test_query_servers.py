@@ -112,3 +112,20 @@ def test_query_command_subprocess_against_the_server(published):
     bad = subprocess.run([EXE, "query", "mergers", "--endpoint", published.url + "/no-such-path", "--graph", GRAPH],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 3 and bad.stderr.startswith("error: ")
+
+
+def test_a_graph_answer_can_be_held_in_oxigraph_with_the_same_triples(published):
+    """query_endpoint(oxigraph_above=N) parses a CONSTRUCT answer bigger than N bytes with pyoxigraph into an
+    Oxigraph-held Graph (for big copies): the same triples as rdflib's parse of the same answer; Oxigraph keeps
+    xsd:nonNegativeInteger as xsd:integer (oncograph.store), so literals compare by lexical form."""
+    from oncograph.endpoint import query_endpoint
+    from oncograph.store import oxigraph_of
+
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    plain = query_endpoint(published.url, text, graph=GRAPH)
+    held = query_endpoint(published.url, text, graph=GRAPH, oxigraph_above=0)
+    assert oxigraph_of(plain) is None and oxigraph_of(held) is not None
+    assert len(held) == len(plain) == len(default_graph())
+    assert {(s, p, str(o)) for s, p, o in held} == {(s, p, str(o)) for s, p, o in plain}
+    small = query_endpoint(published.url, text, graph=GRAPH, oxigraph_above=10**9)
+    assert oxigraph_of(small) is None  # under the threshold: rdflib, as before

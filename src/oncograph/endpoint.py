@@ -338,8 +338,13 @@ def query_endpoint(
     user: str | None = None,
     password: str | None = None,
     retries: int = 3,
+    oxigraph_above: int | None = None,
 ) -> SelectResult | bool | Graph:
     """Run a SELECT, ASK, CONSTRUCT or DESCRIBE query on ``endpoint``, through SPARQLWrapper.
+
+    ``oxigraph_above``: a CONSTRUCT / DESCRIBE answer of more bytes than this is parsed by pyoxigraph into an
+    Oxigraph-held Graph (``oncograph.store``, as ``load_graph`` holds big files: literals of number and date types in
+    canonical form), not by rdflib: a copy of a million-triple graph then reads in seconds, not a minute.
 
     Returns a :class:`SelectResult` (``columns, rows = ...``; rows of rdflib terms with datatypes and language
     tags as the server sent them, comparable to rdflib's own results), a bool for ASK, an rdflib Graph for
@@ -358,7 +363,7 @@ def query_endpoint(
     form = _query_form(text)
     if form == "SELECT":
         return SelectResult(*_run_query(ctx, text, form=form, graph=graph))
-    return _run_query(ctx, text, form=form, graph=graph)
+    return _run_query(ctx, text, form=form, graph=graph, oxigraph_above=oxigraph_above)
 
 
 def _query_form(text: str) -> str:
@@ -370,7 +375,7 @@ def _query_form(text: str) -> str:
     return probe.queryType
 
 
-def _run_query(ctx: _Context, text: str, *, form: str, graph: str | None):
+def _run_query(ctx: _Context, text: str, *, form: str, graph: str | None, oxigraph_above: int | None = None):
     """One query through SPARQLWrapper, retried; returns (columns, rows), a bool or a Graph."""
     def attempt():
         sw = SPARQLWrapper(ctx.query_url)
@@ -396,7 +401,7 @@ def _run_query(ctx: _Context, text: str, *, form: str, graph: str | None):
     _check_complete(ctx, headers, text)
     if form in ("SELECT", "ASK"):
         return _parse_results(ctx, headers, body, form)
-    result = _parse_graph(ctx, headers, body)
+    result = _parse_graph(ctx, headers, body, oxigraph_above=oxigraph_above)
     if ctx.kind is ServerKind.VIRTUOSO:
         _check_graph_not_cut(ctx, body)
     return result
@@ -507,13 +512,26 @@ def _parse_results(ctx: _Context, headers: Mapping[str, str], body: bytes, form:
     return columns, rows
 
 
-def _parse_graph(ctx: _Context, headers: Mapping[str, str], body: bytes) -> Graph:
+def _parse_graph(ctx: _Context, headers: Mapping[str, str], body: bytes, *, oxigraph_above: int | None = None
+                 ) -> Graph:
     content_type = headers.get("content-type", "").split(";")[0].strip()
     fmt = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
            "application/rdf+xml": "xml"}.get(content_type)
     if fmt is None:
         raise EndpointError(f"{ctx.query_url} answered with {content_type or 'no content type'}, not N-Triples:"
                             f" {_snippet(body)}", url=ctx.query_url)
+    if oxigraph_above is not None and len(body) > oxigraph_above:
+        import pyoxigraph as ox
+
+        from .store import new_graph, oxigraph_of
+
+        held = new_graph("oxigraph")
+        ox_format = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "xml": ox.RdfFormat.RDF_XML}[fmt]
+        try:
+            oxigraph_of(held)[0].bulk_load(input=body, format=ox_format, to_graph=ox.DefaultGraph())
+        except SyntaxError as exc:
+            raise EndpointError(f"{ctx.query_url} sent unreadable {fmt} ({exc})", url=ctx.query_url) from exc
+        return held
     graph = Graph()
     try:
         graph.parse(data=body, format=fmt)

@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from ..errors import InputError
+from ..namespaces import bind_prefixes
 
 #: File extension -> rdflib parser, for ``--graph FILE``.
 GRAPH_FILE_FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld",
@@ -79,10 +80,16 @@ def load_from_endpoint(endpoint: str, *, graph_iri: str | None = None, timeout_s
     from ..endpoint import query_endpoint
     from ..query import DEFAULT_GRAPH_IRI
 
+    from ..store import OXIGRAPH_ABOVE, oxigraph_of
+
     graph_iri = graph_iri or DEFAULT_GRAPH_IRI
-    copy = query_endpoint(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph=graph_iri, timeout=timeout_s)
+    copy = query_endpoint(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph=graph_iri, timeout=timeout_s,
+                          oxigraph_above=OXIGRAPH_ABOVE)
+    origin = f"a copy of <{graph_iri}> on {endpoint}, taken at start"
+    if oxigraph_of(copy) is not None:  # a big graph, held in Oxigraph as big files are
+        return Loaded(None, bind_prefixes(copy), origin)
     dataset = Dataset()
     target = dataset.graph(graph_iri)
     for t in copy:
         target.add(t)
-    return Loaded(dataset, union_graph(dataset), f"a copy of <{graph_iri}> on {endpoint}, taken at start")
+    return Loaded(dataset, union_graph(dataset), origin)
