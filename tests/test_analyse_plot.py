@@ -66,3 +66,27 @@ def test_pictures_draw_the_right_nodes_legend_and_labels(G, tmp_path):
     told = _svg_text(next(p for p in plot_path(G, path, tmp_path / "p") if p.suffix == ".svg"))
     assert "SPAEN" in told and "WHO" in told and "path" in told
     assert "IARC" not in told  # only the path's own nodes are drawn
+
+
+def test_a_network_over_the_cap_is_drawn_as_a_core_grown_by_pagerank(G, tmp_path):
+    import networkx as nx
+
+    from oncograph.analyse.plot import _pagerank, network_selection
+
+    rank = _pagerank(G)
+    everything, _ = network_selection(G, rank)
+    assert len(everything) > 20
+    keep, left_out = network_selection(G, rank, max_nodes=20)
+    assert len(keep) == 20 and keep == sorted(keep)
+    best = min(everything, key=lambda n: (-rank[n], n))
+    assert best in keep
+    core = nx.Graph(G.subgraph(keep))
+    # grown by ties: connected, unless the best node's component has fewer than 20 nodes
+    component = nx.node_connected_component(nx.Graph(G.subgraph(everything)), best)
+    if len(component) >= 20:
+        assert nx.is_connected(core)
+    else:
+        assert component <= set(keep)
+    assert any("grown from the highest PageRank" in words for words in left_out)
+    svg = _svg_text(next(p for p in plot_network(G, tmp_path / "cut", max_nodes=20) if p.suffix == ".svg"))
+    assert "grown from the highest PageRank" in svg
