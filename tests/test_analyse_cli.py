@@ -129,3 +129,39 @@ def test_subprocess_plot(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "path-spaen-who.png").stat().st_size > 10_000
     assert (tmp_path / "path-spaen-who.svg").stat().st_size > 10_000
+
+
+def test_big_networks_get_estimated_betweenness_and_say_so(monkeypatch):
+    """Above ESTIMATE_ABOVE nodes (5,000; lowered here to the curated network's size) centrality and brokers
+    estimate, as the benchmark measures them, say so on stderr and in the heading; --exact computes exactly."""
+    import oncograph.cli.analyse as cli_analyse
+    from oncograph.analyse import brokers, centrality, project
+    from oncograph.build import build
+
+    monkeypatch.setattr(cli_analyse, "ESTIMATE_ABOVE", 10)
+    G = project(build().graph())
+    res = invoke("analyse", "centrality", "--top", "0", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert "betweenness estimated to within 0.005 (90% confidence)" in res.stderr and "--exact" in res.stderr
+    got = {r["key"]: r["betweenness"] for r in json.loads(res.stdout)}
+    assert got == {r["key"]: r["betweenness"] for r in centrality(G, betweenness_error=0.005)}
+    exact = invoke("analyse", "centrality", "--top", "0", "--format", "json", "--exact")
+    assert exact.exit_code == 0 and exact.stderr == ""
+    assert {r["key"]: r["betweenness"] for r in json.loads(exact.stdout)} == \
+        {r["key"]: r["betweenness"] for r in centrality(G)}
+    table = invoke("analyse", "centrality", "--top", "3")
+    assert "betweenness within 0.005 (90% confidence)" in table.stdout.splitlines()[0]
+    assert isinstance(invoke("analyse", "centrality", "--exact", "--error", "0.01").exception, InputError)
+
+    res = invoke("analyse", "brokers", "--top", "0", "--format", "json")
+    assert res.exit_code == 0 and "estimated from 500 random sources per group pair" in res.stderr
+    assert json.loads(res.stdout) == json.loads(json.dumps(brokers(G, sample=500)))
+    exact = invoke("analyse", "brokers", "--top", "0", "--format", "json", "--exact")
+    assert exact.exit_code == 0 and exact.stderr == ""
+    assert json.loads(exact.stdout) == json.loads(json.dumps(brokers(G)))
+    assert isinstance(invoke("analyse", "brokers", "--exact", "--sample", "5").exception, InputError)
+
+
+def test_small_networks_keep_exact_betweenness():
+    res = invoke("analyse", "centrality", "--top", "1")
+    assert res.exit_code == 0 and res.stderr == "" and "within" not in res.stdout
