@@ -11,8 +11,8 @@ and the cut is reported in ``Answer.truncated``.
 
 A worker evaluates with one of two engines (``Engine``): rdflib's, in pure Python, for small graphs such as the
 curated data, or Oxigraph's for big ones (``auto`` picks by size, as ``oncograph.store.load_graph`` does). At a
-million triples an rdflib worker takes about 35 s to start and 7 s to count the triples; an Oxigraph one 3 s and
-0.1 s. Oxigraph would call a SERVICE itself, from Rust, where the audit hook cannot see: the inspection above refuses
+million triples an rdflib worker took 36 s to start and 7.5 s to count the triples; an Oxigraph one 3 s and
+0.2 s. Oxigraph would call a SERVICE itself, from Rust, where the audit hook cannot see: the inspection above refuses
 every SERVICE before a query reaches either engine, and where the system allows it (root, or unprivileged user
 namespaces) each worker also runs in a network namespace of its own, where no connection can leave.
 """
