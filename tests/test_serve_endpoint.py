@@ -188,6 +188,13 @@ def test_serve_bad_options_exit_2():
     assert result.returncode == 2 and result.stderr.startswith("error: --timeout must be a positive number")
 
 
+def test_serve_engine_with_an_endpoint_exits_2():
+    result = oncograph("serve", "--endpoint", "http://127.0.0.1:9/", "--engine", "oxigraph")
+    assert result.returncode == 2 and "with --endpoint the server answers every query" in result.stderr
+    result = oncograph("serve", "--engine", "virtuoso")
+    assert result.returncode == 2 and "'virtuoso' is not one of 'auto', 'rdflib', 'oxigraph'" in result.stderr
+
+
 def test_serve_port_in_use_exits_2():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -57,6 +57,9 @@ def serve_cmd(host, port, endpoint, endpoint_graph, data_dir, graph_file, dist_d
         raise InputError(f"--workers must be between 1 and 16, not {workers}")
     if not 0 <= port <= 65535:
         raise InputError(f"--port must be between 0 and 65535, not {port}")
+    if endpoint is not None and engine != "auto":
+        raise InputError(f"--engine {engine} picks the engine of the local query workers; with --endpoint the server "
+                         "answers every query, so leave --engine out")
     if host not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
         click.echo(f"warning: listening on {host}: other machines can reach the explorer", err=True)
     check_port(host, port)
