@@ -244,9 +244,23 @@ def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file):
         assert landscape_file.name in body  # the file itself (for a TriG or N-Quads file, its named graphs)
         got = client.get(f"/downloads/{landscape_file.name}")
         assert got.status_code == 200 and got.data == landscape_file.read_bytes()
+        # the graph's own files, streamed by Oxigraph in its order, and said to be so
+        assert site.downloads.store_order and "written by Oxigraph in its own order" in body
+        import pyoxigraph as ox
+
+        store, _ = oxigraph_of(site.graph)
+        held = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        for name, fmt in (("oncograph.nt", ox.RdfFormat.N_TRIPLES), ("oncograph.ttl", ox.RdfFormat.TURTLE),
+                          ("oncograph.jsonld", ox.RdfFormat.JSON_LD)):
+            got = client.get(f"/downloads/{name}")
+            assert got.status_code == 200
+            assert {q.triple for q in ox.parse(got.data, format=fmt)} == held, name
+        folder = site.downloads._folder
+        assert folder is not None and (folder / "oncograph.nt").is_file()
         assert client.get("/network").status_code == 200
     finally:
         site.close()
+    assert not folder.exists()  # closing the site removes the files it made
 
 
 def test_serve_engine_option_and_a_big_file_over_http(landscape_file):

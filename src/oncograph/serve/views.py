@@ -340,8 +340,9 @@ def console():
 
 @pages.route("/downloads")
 def downloads():
-    return render_template("downloads.html", title="Downloads", files=site().downloads.list(),
-                           generated=site().downloads.generated)
+    files = site().downloads.list()  # first, so store_order is known
+    return render_template("downloads.html", title="Downloads", files=files,
+                           generated=site().downloads.generated, store_order=site().downloads.store_order)
 
 
 @pages.route("/downloads/<name>")
