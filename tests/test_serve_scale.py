@@ -309,3 +309,27 @@ def test_an_ego_view_over_the_cap_keeps_the_focus_and_its_neighbours_first(small
     assert hub in nodes and len(nodes) == 25 and "nearest the focus" in view.message
     neighbours = set(G[hub])
     assert neighbours <= nodes or nodes - {hub} <= neighbours
+
+
+def test_workers_start_while_the_site_indexes_and_none_outlives_a_failed_start(monkeypatch):
+    """open_site launches the workers before building the search index (they read the graph meanwhile); if
+    anything fails before the site is made, every launched worker is stopped."""
+    import oncograph.serve.site as site_module
+
+    launched = []
+
+    class Recording(QueryPool):
+        def launch(self):
+            super().launch()
+            launched.extend(self._pending)
+            return self
+
+    def broken_index(graph):
+        assert launched and all(w.process.poll() is None for w in launched)  # already running
+        raise RuntimeError("index failed")
+
+    monkeypatch.setattr(site_module, "QueryPool", Recording)
+    monkeypatch.setattr(site_module, "SearchIndex", broken_index)
+    with pytest.raises(RuntimeError, match="index failed"):
+        open_site(workers=2)
+    assert len(launched) == 2 and all(w.process.poll() is not None for w in launched)

@@ -504,14 +504,25 @@ class QueryPool:
         self.network_isolated = False
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
+        self._pending: list[_Worker] = []  # launched, not yet waited for
         self._lock = threading.Lock()
         self._closed = False
         self._start_timeout_s = start_timeout_s
         self.killed = 0  # workers stopped for overrunning the limit (for tests and the status line)
 
     def start(self) -> QueryPool:
-        workers = [self._spawn() for _ in range(self.size)]
-        for w in workers:
+        """Start the workers and wait until each has its copy of the graph."""
+        return self.launch().wait_started()
+
+    def launch(self) -> QueryPool:
+        """Start the workers without waiting: they read the graph while the caller does other work."""
+        self._pending = [self._spawn() for _ in range(self.size)]
+        return self
+
+    def wait_started(self) -> QueryPool:
+        """Wait for the workers :meth:`launch` started (QueryFailed if one does not come up)."""
+        pending, self._pending = self._pending, []
+        for w in pending:
             self._make_idle(w)
         return self
 

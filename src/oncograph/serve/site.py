@@ -251,23 +251,29 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
     triples = count_triples(loaded.graph)  # len() of an Oxigraph-held graph counts in SPARQL: 3-8 s at a million
     if triples == 0:
         raise InputError(f"the graph {loaded.origin} is empty; nothing to explore")
-    index = SearchIndex(loaded.graph)
-    downloads = Downloads(loaded, dist_dir)
-    queries, problem = {}, ""
-    try:
-        from ..query import list_queries
-
-        queries = {q.name: q for q in list_queries()}
-    except (ImportError, OncographError) as exc:
-        problem = f"the named queries are not available: {exc}"
+    downloads = Downloads(loaded, dist_dir)  # a missing --dist folder is said before anything starts
     if endpoint is not None:
         pool = QueryPool(None, limits=limits, size=workers)
     elif loaded.dataset is None:  # a big file: each worker reads it, in parallel, rather than a copy through a pipe
         pool = QueryPool(None, source_file=loaded.path, engine=engine, limits=limits, size=workers)
     else:
         pool = QueryPool(loaded.dataset, engine=engine, limits=limits, size=workers)
-    pool.start()
-    return Site(loaded=loaded, index=index, vocab=Vocabulary(loaded.graph),
-                networks=Networks(loaded.graph, index), pool=pool, limits=limits, downloads=downloads,
-                queries=queries, queries_problem=problem, endpoint=endpoint, endpoint_graph=endpoint_graph,
-                _triples=triples)
+    pool.launch()  # the workers read their copy while this process indexes the graph (1M: 3 s of the start-up)
+    try:
+        index = SearchIndex(loaded.graph)
+        queries, problem = {}, ""
+        try:
+            from ..query import list_queries
+
+            queries = {q.name: q for q in list_queries()}
+        except (ImportError, OncographError) as exc:
+            problem = f"the named queries are not available: {exc}"
+        site = Site(loaded=loaded, index=index, vocab=Vocabulary(loaded.graph),
+                    networks=Networks(loaded.graph, index), pool=pool, limits=limits, downloads=downloads,
+                    queries=queries, queries_problem=problem, endpoint=endpoint, endpoint_graph=endpoint_graph,
+                    _triples=triples)
+        pool.wait_started()
+    except BaseException:  # no worker outlives a failed start
+        pool.close()
+        raise
+    return site
