@@ -85,12 +85,22 @@ def load_graph(path: Path | str, *, backend: Backend | str = Backend.AUTO, graph
             graph.addN((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), graph)
                        for q in ox.parse(path=str(path), format=fmt))
     except SyntaxError as exc:
-        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "somewhere"
-        message = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
-        raise InputError(f"{path}: not valid {fmt_name.replace('_', '-').lower()} at {where}: {message}") from None
+        raise parse_error(path, fmt_name, exc) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return graph
+
+
+def parse_error(path: Path | str, fmt_name: str, exc: SyntaxError, *, where: str | None = None,
+                line_text: str = "") -> InputError:
+    """The InputError for pyoxigraph's SyntaxError ``exc`` on ``path`` (a FORMATS name such as ``N_TRIPLES``): the
+    file, the format, where (its line and column unless ``where`` says otherwise), what is wrong, and the line itself
+    when given."""
+    if where is None:
+        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "somewhere"
+    message = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
+    quoted = f": {line_text!r}" if line_text else ""
+    return InputError(f"{path}: not valid {fmt_name.replace('_', '-').lower()} at {where}: {message}{quoted}")
 
 
 def count_triples(graph: Graph) -> int:
@@ -371,4 +381,5 @@ def from_ox(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-__all__ = ["Backend", "FORMATS", "OXIGRAPH_ABOVE", "converter", "count_triples", "from_ox", "load_graph", "new_graph", "oxigraph_of", "select_rows", "to_oxigraph"]
+__all__ = ["Backend", "FORMATS", "OXIGRAPH_ABOVE", "converter", "count_triples", "from_ox", "load_graph", "new_graph",
+           "oxigraph_of", "parse_error", "select_rows", "to_oxigraph"]

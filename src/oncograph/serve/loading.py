@@ -79,7 +79,6 @@ def load_from_endpoint(endpoint: str, *, graph_iri: str | None = None, timeout_s
     from ..build import union_graph
     from ..endpoint import query_endpoint
     from ..query import DEFAULT_GRAPH_IRI
-
     from ..store import OXIGRAPH_ABOVE, oxigraph_of
 
     graph_iri = graph_iri or DEFAULT_GRAPH_IRI

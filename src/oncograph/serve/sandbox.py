@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset
@@ -344,7 +345,7 @@ def _load(source: tuple, engine: Engine):
 
         store = ox.Store()
         if source[0] == "file":
-            store.bulk_load(path=source[1], format=getattr(ox.RdfFormat, FORMATS[_suffix(source[1])][0]))
+            store.bulk_load(path=source[1], format=getattr(ox.RdfFormat, FORMATS[Path(source[1]).suffix.lower()][0]))
         elif source[1]:
             store.bulk_load(input=source[1], format=ox.RdfFormat.N_QUADS)
         known = frozenset(g.value for g in store.named_graphs())
@@ -357,16 +358,10 @@ def _load(source: tuple, engine: Engine):
     if source[0] == "file":
         from .loading import GRAPH_FILE_FORMATS
 
-        dataset.parse(source[1], format=GRAPH_FILE_FORMATS[_suffix(source[1])])
+        dataset.parse(source[1], format=GRAPH_FILE_FORMATS[Path(source[1]).suffix.lower()])
     elif source[1]:
         dataset.parse(data=source[1], format="nquads")
     return dataset, frozenset(str(g.identifier) for g in dataset.graphs())
-
-
-def _suffix(path: str) -> str:
-    import os
-
-    return os.path.splitext(path)[1].lower()
 
 
 def _serve_jobs(conn, isolated: bool = False) -> None:
@@ -473,8 +468,6 @@ class QueryPool:
 
     def __init__(self, dataset: Dataset | None, *, source_file=None, engine: Engine | str = Engine.AUTO,
                  limits: Limits = DEFAULT_LIMITS, size: int = 2, start_timeout_s: float = 120.0):
-        from pathlib import Path
-
         from ..export import Format, serialize_dataset
 
         try:
