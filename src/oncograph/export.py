@@ -506,44 +506,62 @@ def _expanded_jsonld(index: Index) -> bytes:
 
     values: dict[tuple, tuple[tuple, str]] = {}  # object key -> (sort key, indented text)
 
+    def value_of(k: tuple) -> tuple[tuple, str]:
+        kind, v, lang, dt = k
+        if kind != 2:
+            ident = v if kind == 0 else "_:" + v
+            return (1, ident, '{"@id": ' + enc(ident) + "}"), '{\n        "@id": ' + enc(ident) + "\n      }"
+        fields = ([("@language", lang)] if lang else []) + ([("@type", dt)] if dt else []) + [("@value", v)]
+        flat = "{" + ", ".join(f'"{f}": {enc(x)}' for f, x in fields) + "}"
+        return (1, "", flat), "{\n" + ",\n".join(f'        "{f}": {enc(x)}' for f, x in fields) + "\n      }"
+
     def value(k: tuple) -> tuple[tuple, str]:
         got = values.get(k)
         if got is None:
-            kind, v, lang, dt = k
-            if kind != 2:
-                ident = v if kind == 0 else "_:" + v
-                got = ((1, ident, '{"@id": ' + enc(ident) + "}"), '{\n        "@id": ' + enc(ident) + "\n      }")
-            else:
-                fields = ([("@language", lang)] if lang else []) + ([("@type", dt)] if dt else []) + [("@value", v)]
-                flat = "{" + ", ".join(f'"{f}": {enc(x)}' for f, x in fields) + "}"
-                text = "{\n" + ",\n".join(f'        "{f}": {enc(x)}' for f, x in fields) + "\n      }"
-                got = ((1, "", flat), text)
-            values[k] = got
+            got = values[k] = value_of(k)
         return got
 
+    # the usual case, one value: its text with the end of its array, kept apart so that a literal met once is not
+    # also kept with its sort key
+    closed: dict[tuple, str] = {}
+    typed: dict[tuple, str] = {}  # the rdf:type objects of a node -> its "@type" member; most nodes share a few
+
+    def type_member(types: list) -> str:
+        if any(t[0] == 2 for t in types):
+            raise _NotSimple
+        names = sorted({t[1] if t[0] == 0 else "_:" + t[1] for t in types}, key=enc)
+        return '    "@type": [\n' + ",\n".join("      " + enc(t) for t in names) + "\n    ]"
+
     order = _predicate_order(index)  # rdf:type first, then by IRI: the same as sorting the other predicates
+    rank = order.__getitem__
     heads = {p: "    " + enc(p) + ": [\n      " for p in order}
     nodes = []
+    append = nodes.append
     for s in sorted(index, key=lambda k: k[1] if k[0] == 0 else "_:" + k[1]):
         by_p = index[s]
         ident = s[1] if s[0] == 0 else "_:" + s[1]
         parts = ['    "@id": ' + enc(ident)]
         types = by_p.get(_RDF_TYPE)
         if types:
-            if any(t[0] == 2 for t in types):
-                raise _NotSimple
-            names = sorted({t[1] if t[0] == 0 else "_:" + t[1] for t in types}, key=enc)
-            parts.append('    "@type": [\n' + ",\n".join("      " + enc(t) for t in names) + "\n    ]")
-        for p in sorted(by_p, key=order.__getitem__):
+            tkey = tuple(types)
+            member = typed.get(tkey)
+            if member is None:
+                member = typed[tkey] = type_member(types)
+            parts.append(member)
+        for p in sorted(by_p, key=rank):
             if p == _RDF_TYPE:
                 continue
             objs = by_p[p]
             if len(objs) == 1:  # most values: no set, no sort
-                parts.append(heads[p] + value(objs[0])[1] + "\n    ]")
+                o = objs[0]
+                text = closed.get(o)
+                if text is None:
+                    text = closed[o] = value_of(o)[1] + "\n    ]"
+                parts.append(heads[p] + text)
             else:
                 texts = [text for _, text in sorted((value(o) for o in set(objs)), key=lambda v: v[0])]
                 parts.append(heads[p] + ",\n      ".join(texts) + "\n    ]")
-        nodes.append("  {\n" + ",\n".join(parts) + "\n  }")
+        append("  {\n" + ",\n".join(parts) + "\n  }")
     return _encoded_join(",\n", nodes, head="[\n", tail="\n]\n") if nodes else b"[]\n"
 
 
