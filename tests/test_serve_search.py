@@ -73,3 +73,66 @@ def test_best_resolves_names_keys_and_iris(index):
     assert index.best("org/esmo").label == "European Society for Medical Oncology"
     assert index.best("https://w3id.org/oncograph/id/org/who").key == "org/who"
     assert index.best("zzzqqq") is None
+
+
+def _folded_slowly(text: str) -> str:
+    """fold() without its shortcut for ASCII: every text through NFKD and the combining-mark filter."""
+    import re
+    import unicodedata
+
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def test_fold_shortcut_for_ascii_gives_the_same_as_the_full_path():
+    ascii_text = "".join(map(chr, range(128)))
+    for text in (ascii_text, ascii_text[::-1], "ESMO -- Gastro_Intestinal", "  a\tb\nc  ", "x" * 3 + "'s"):
+        assert text.isascii() and fold(text) == _folded_slowly(text)
+    for text in ("Société Française", "Ångström ÆON", "ﬁ ligature", "Straße"):  # not ASCII: the full path itself
+        assert fold(text) == _folded_slowly(text)
+
+
+def _entries(index):
+    return {iri: (e.key, e.label, e.what, e.acronyms, e.alt_names, e.description,
+                  {f: [c.iri for c in cs] for f, cs in e.concepts.items()}, e.expanded, e.folded)
+            for iri, e in index.entries.items()}
+
+
+def test_index_of_a_graph_held_in_oxigraph_is_the_index_of_the_same_graph_in_rdflib(graph, tmp_path):
+    """The index reads an Oxigraph-held graph's store directly (as text, not rdflib terms): the same entries,
+    names, concepts and filter options as from rdflib's memory store, on the curated data and on a landscape."""
+    from oncograph import synth
+    from oncograph.export import Format, serialize_graph
+    from oncograph.store import load_graph, oxigraph_of
+
+    curated = tmp_path / "curated.ttl"
+    curated.write_bytes(serialize_graph(graph, Format.TURTLE))
+    landscape = tmp_path / "landscape.ttl"
+    synth.write(landscape, 150, seed=5)
+    for path in (curated, landscape):
+        held, plain = load_graph(path, backend="oxigraph"), load_graph(path, backend="rdflib")
+        assert oxigraph_of(held) is not None and oxigraph_of(plain) is None
+        fast, slow = SearchIndex(held), SearchIndex(plain)
+        assert len(fast.entries) > 50
+        assert _entries(fast) == _entries(slow)
+        for facet in ("kind", "disease", "scope"):
+            assert fast.options(facet) == slow.options(facet) and fast.options(facet)
+    assert _entries(SearchIndex(load_graph(curated, backend="rdflib"))) == _entries(SearchIndex(graph))
+
+
+def test_an_entity_with_two_preferred_labels_is_named_by_the_first_in_text_order():
+    """Not the curated data's case (the shapes allow one skos:prefLabel per language), but the choice must not
+    depend on the store's order."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SKOS
+
+    from oncograph.namespaces import ORG
+
+    g = Graph()
+    org = URIRef("https://w3id.org/oncograph/id/org/x")
+    g.add((org, RDF.type, ORG.Organization))
+    g.add((org, SKOS.prefLabel, Literal("Zeta Society", lang="en")))
+    g.add((org, SKOS.prefLabel, Literal("Alpha Gesellschaft", lang="de")))
+    entry = SearchIndex(g).entries[str(org)]
+    assert entry.label == "Alpha Gesellschaft"
+    assert labels(SearchIndex(g).search("zeta")) == []  # only the label is named, not every preferred label
