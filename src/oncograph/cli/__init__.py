@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "stats": ("oncograph.cli.core", "stats_cmd", "Count entities and relationships; share sourced and dated."),
     "query": ("oncograph.cli.query", "query_cmd", "Run a named query from queries/ (locally or on an endpoint)."),
     "sparql": ("oncograph.cli.query", "sparql_cmd", "Run ad-hoc SPARQL from a file or standard input."),
+    "store": ("oncograph.cli.query", "store_cmd", "Keep an RDF file as an on-disk store that query/sparql --input open at once."),
     "publish": ("oncograph.cli.query", "publish_cmd", "Load the built graph into a SPARQL 1.1 server (Graph Store Protocol)."),
     "analyse": ("oncograph.cli.analyse", "analyse_cmd", "Network analysis: centrality, brokers, communities, paths, changes."),
     "plot": ("oncograph.cli.analyse", "plot_cmd", "Draw the network, an ego network or a path as PNG and SVG."),
