@@ -3,9 +3,10 @@
 ``oncograph store FILE`` parses FILE once into an Oxigraph store (RocksDB) in the cache folder. ``oncograph query``
 and ``oncograph sparql`` with ``--input FILE`` then open that store read-only instead of parsing the file. At a
 million triples opening took 0.01 s where parsing takes 2.5 s. In exchange each query runs on disk pages, not in
-memory: the median named query took about 4 times as long there (see the README's Scale section). So a stored copy
-pays for one-shot queries from the command line, not for the commands that read the whole graph (validate,
-export, analyse), which keep parsing the file.
+memory: the median named query took about 3 times as long there at a million triples, and 13 times at ten million
+(the README's *Stored copies*). So a stored copy pays for one-shot queries from the command line on files of about a
+million triples, not for the commands that read the whole graph (validate, export, analyse), which keep parsing the
+file.
 
 A copy is found by the file's resolved path, size and modification time, and by the pyoxigraph version that wrote
 it. Once the file changes, the copy is no longer used, and the file is parsed as before until ``oncograph store
