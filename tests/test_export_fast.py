@@ -441,3 +441,42 @@ def test_cli_several_canonical_files_are_all_or_nothing(tmp_path, full_disk):
     assert len(opened) == 3  # the three files were written together, the last one failing
     assert all(o.read_bytes() == b"previous\n" for o in outs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.graphml", "g.jsonld", "g.ttl"]
+
+
+def test_canonical_ntriples_from_oxigraphs_dump_are_the_index_writers_bytes(landscape):
+    """Canonical N-Triples of an Oxigraph-held graph come from Oxigraph's own dump, sorted line by line, where its
+    spelling is the index writer's: on every code point below U+0250 (and some above) in plain, language-tagged and
+    typed literals, and on the generated landscape. Where it is not (\\b, \\f, blank nodes) the index writer is
+    used instead, and the bytes are the same either way."""
+    from rdflib import BNode
+
+    from oncograph import export as ex
+
+    held = new_graph("oxigraph")
+    s = URIRef("https://w3id.org/oncograph/id/org/a.b")
+    chars = [chr(i) for i in range(0x250) if i not in (8, 12)] + ["\u2028", "\ufeff", "\ufffd", "😀", "\U0010FFFF"]
+    for i, c in enumerate(chars):
+        held.add((s, URIRef(f"https://e.org/p{i}"), Literal(f"x{c}y")))
+        held.add((s, URIRef(f"https://e.org/q{i}"), Literal(f"x{c}y", lang="en-GB")))
+        held.add((s, URIRef(f"https://e.org/r{i}"), Literal(f"x{c}y", datatype=URIRef("http://e.org/dt"))))
+    every = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and c not in (0x8, 0xC, 0xFFFE, 0xFFFF)]
+    for i in range(0, len(every), 1000):  # every other code point, a thousand to a literal
+        held.add((s, URIRef(f"https://e.org/all{i}"), Literal("".join(map(chr, every[i:i + 1000])))))
+    for lit in (Literal(42), Literal("1.50E0", datatype=XSD.double), Literal("x", datatype=XSD.string), Literal("")):
+        held.add((s, URIRef("http://e.org/lit"), lit))
+    for graph in (held, load_graph(landscape, backend="oxigraph")):
+        plain = new_graph("rdflib")
+        plain += graph
+        dumped = ex._sorted_store_ntriples(graph)
+        assert dumped is not None and dumped.count(b"\n") == len(graph)
+        assert dumped == serialize_graph(plain, Format.NTRIPLES) == serialize_graph(graph, Format.NTRIPLES)
+        assert ex._sorted_store_ntriples(plain) is None  # not held in Oxigraph: the index writer
+    for odd in (Literal("back\bspace"), Literal("form\x0cfeed"), Literal("x\ufffe"), Literal("\uffffx"), BNode("b1")):
+        graph = new_graph("oxigraph")
+        graph.add((s, URIRef("http://e.org/p"), odd))
+        graph.add((s, URIRef("http://e.org/q"), Literal("plain")))
+        plain = new_graph("rdflib")
+        plain += graph
+        assert ex._sorted_store_ntriples(graph) is None
+        assert serialize_graph(graph, Format.NTRIPLES) == serialize_graph(plain, Format.NTRIPLES)
+    assert ex._sorted_store_ntriples(new_graph("oxigraph")) == b"" == serialize_graph(new_graph("rdflib"), Format.NTRIPLES)

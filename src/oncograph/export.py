@@ -175,6 +175,10 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict) -> bytes:
         fmt = Format.TURTLE if fmt is Format.TRIG else Format.NTRIPLES
     if fmt not in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
         raise InputError(f"{fmt.value} is not an RDF format")
+    if fmt is Format.NTRIPLES and "plain" not in memo:
+        dumped = _sorted_store_ntriples(graph)
+        if dumped is not None:
+            return dumped
     if "plain" not in memo:
         memo["plain"] = _index(graph)
     index = memo["plain"]
@@ -487,6 +491,43 @@ def _nt_lines(index: Index, suffix: str = "") -> list[str]:
 
 def _ntriples(index: Index) -> bytes:
     return _joined_lines(sorted(_nt_lines(index)))
+
+
+#: In Oxigraph's N-Triples, what the index writer spells otherwise (escapes of U+0008, U+000C, U+FFFE, U+FFFF, any
+#: \U) or what may be a blank node: a dump with any of them is written from the index instead.
+_NOT_AS_OURS = (b" _:", b"\\b", b"\\f", b"\\uFFFE", b"\\uFFFF", b"\\U")
+
+
+def _sorted_store_ntriples(graph: Graph) -> bytes | None:
+    """Canonical N-Triples of an Oxigraph-held graph as Oxigraph's own N-Triples, sorted line by line; None where that
+    would not give :func:`_ntriples`' bytes (a graph in rdflib's store, or a dump with a blank node or an escape the
+    two writers spell differently), and the caller writes it from the index instead.
+
+    Oxigraph writes each term as the index writer does (a test compares them on every Unicode code point in
+    literals, and on the landscape) except four characters: it escapes U+0008 and U+000C as ``\\b`` and ``\\f``
+    (ours: ``\\u0008``, ``\\u000C``) and U+FFFE and U+FFFF (ours: as they are). A dump with one of those escapes,
+    or with anything that may be a blank node (which the canonical writers label afresh), goes the slow way. At a
+    million triples the dump, split and sort take about 2 s, the index and its lines 3.7 s.
+    """
+    from .store import oxigraph_of
+
+    behind = oxigraph_of(graph)
+    if behind is None or getattr(graph, "default_union", False):
+        return None
+    import pyoxigraph as ox
+
+    store, name = behind
+    dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph() if name is None else name)
+    if not dumped:
+        return b""
+    if dumped.startswith(b"_:") or any(mark in dumped for mark in _NOT_AS_OURS):
+        return None
+    lines = dumped.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    lines.sort()
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
 def _joined_lines(lines: list[str]) -> bytes:
