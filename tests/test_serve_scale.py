@@ -333,3 +333,60 @@ def test_workers_start_while_the_site_indexes_and_none_outlives_a_failed_start(m
     with pytest.raises(RuntimeError, match="index failed"):
         open_site(workers=2)
     assert len(launched) == 2 and all(w.process.poll() is not None for w in launched)
+
+
+def _big_component(n: int = 600):
+    import networkx as nx
+
+    G = nx.barabasi_albert_graph(n, 2, seed=4)
+    return nx.relabel_nodes(G, {i: f"org/n{i:04d}" for i in G})
+
+
+def test_a_big_component_is_laid_out_by_igraph_the_same_on_every_run(monkeypatch):
+    """Above the Kamada-Kawai size a component is placed by igraph's Fruchterman-Reingold: the same places on
+    every run whatever Python's random state, each node apart, scaled into [-1, 1], and igraph's random number
+    generator given back to Python's random module afterwards."""
+    import math
+    import random
+
+    import igraph
+    import networkx as nx
+
+    from oncograph.serve import network
+
+    sub = _big_component()
+    assert len(sub) > network.KAMADA_KAWAI_MAX
+    monkeypatch.setattr(nx, "spring_layout", lambda *a, **k: pytest.fail("networkx's spring layout was used"))
+    random.seed(1)
+    first = network._component_layout(sub)
+    random.seed(2)
+    assert network._component_layout(sub) == first
+    assert set(first) == set(sub)
+    coords = list(first.values())
+    assert max(max(abs(x), abs(y)) for x, y in coords) == pytest.approx(1.0)
+    assert len({(round(x, 6), round(y, 6)) for x, y in coords}) == len(coords)
+    assert min(math.dist(a, b) for a, b in zip(coords, coords[1:])) > 0
+    probe = igraph.Graph(n=5)
+    random.seed(9)
+    a = probe.layout_random().coords
+    random.seed(9)
+    assert probe.layout_random().coords == a  # igraph draws from Python's random module again
+
+
+def test_without_igraph_a_big_component_falls_back_to_networkx(monkeypatch):
+    import builtins
+
+    from oncograph.serve import network
+
+    real_import = builtins.__import__
+
+    def no_igraph(name, *args, **kwargs):
+        if name == "igraph":
+            raise ImportError("no igraph here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_igraph)
+    sub = _big_component(450)
+    pos, again = network._component_layout(sub), network._component_layout(sub)  # networkx's seeded spring layout
+    assert set(pos) == set(sub)
+    assert {n: tuple(map(float, xy)) for n, xy in pos.items()} == {n: tuple(map(float, xy)) for n, xy in again.items()}

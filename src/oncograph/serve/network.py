@@ -8,6 +8,8 @@ reader last saw them.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -236,15 +238,45 @@ def layout(G: nx.MultiGraph, *, spacing: float = SPACING) -> dict[str, tuple[flo
 
 
 def _component_layout(sub: nx.Graph) -> dict:
-    """Kamada-Kawai spreads a hub's neighbours evenly and needs no seed (it uses scipy); a seeded spring layout
-    for big components, or when scipy is not installed."""
+    """Kamada-Kawai spreads a hub's neighbours evenly and needs no seed (it uses scipy); for big components (or
+    without scipy) a seeded Fruchterman-Reingold layout, igraph's where it is installed."""
     n = len(sub)
     if n <= KAMADA_KAWAI_MAX:
         try:
             return nx.kamada_kawai_layout(sub)
         except ImportError:
             pass
-    return nx.spring_layout(sub, seed=7, iterations=100, k=2.5 / n ** 0.5)
+    try:
+        return _igraph_layout(sub)
+    except ImportError:
+        return nx.spring_layout(sub, seed=7, iterations=100, k=2.5 / n ** 0.5)
+
+
+_IGRAPH_RANDOM = threading.Lock()  # igraph's random number generator is one for the process
+
+
+def _igraph_layout(sub: nx.Graph) -> dict:
+    """igraph's Fruchterman-Reingold (C, on a grid of cells) from seeded starting places, with igraph's random
+    number generator seeded for the call: the same places on every run. Scaled into [-1, 1] as networkx's layouts
+    are. Why: the 1M landscape's view draws a component of 1,163 nodes, which networkx's spring layout placed in
+    4.5 s and this in 0.08 s, spread more evenly too (the first /network page took 8.6 s, mostly that layout)."""
+    import igraph
+    import numpy as np
+
+    nodes = list(sub)
+    index = {v: i for i, v in enumerate(nodes)}
+    graph = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in sub.edges()])
+    half = len(nodes) ** 0.5 / 2  # igraph's own starting square
+    rng = random.Random(7)
+    start = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in nodes]
+    with _IGRAPH_RANDOM:
+        igraph.set_random_number_generator(random.Random(7))
+        try:
+            coords = graph.layout_fruchterman_reingold(seed=start, niter=500, grid=True).coords
+        finally:
+            igraph.set_random_number_generator(random)  # igraph's default: Python's random module
+    scaled = nx.rescale_layout(np.array(coords, dtype=float))
+    return {v: (float(x), float(y)) for v, (x, y) in zip(nodes, scaled)}
 
 
 def edge_facts(a: dict) -> dict:
