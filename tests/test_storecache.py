@@ -177,3 +177,20 @@ def test_a_damaged_copy_is_passed_over_and_the_file_parsed(tmp_path, cache):
              input="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert p.returncode == 0, p.stderr
     assert p.stdout.split() == ["n", "2"]
+
+
+def test_storing_an_unchanged_file_again_keeps_the_copy_a_query_has_open(tmp_path, cache):
+    """A second `store` of the same version keeps the first copy (a query may be reading it) and drops its own."""
+    path = tmp_path / "small.nt"
+    path.write_text('<http://e/a> <http://e/p> "1" .\n<http://e/b> <http://e/p> "2" .\n', encoding="utf-8")
+    first = storecache.store_file(path)
+    graph, _ = storecache.open_copy(path)  # open, as a running query would hold it
+    second = storecache.store_file(path)
+    assert second.folder == first.folder and second.built == first.built and second.triples == 2
+    assert _copies(cache) == [first.folder.name]  # no temporary folder left either
+    assert len(list(graph.query("SELECT ?s WHERE { ?s ?p ?o }"))) == 2  # the open copy still answers
+    leftover = first.folder
+    (leftover / "oncograph-source.json").unlink()  # a folder without its mark is no copy: replaced
+    third = storecache.store_file(path)
+    assert third.folder == leftover and (leftover / "oncograph-source.json").is_file()
+    assert storecache.open_copy(path) is not None

@@ -141,9 +141,15 @@ def store_file(path: Path | str, *, say: Callable[[str], None] | None = None) ->
         del store  # closes the database before the folder is renamed
         built = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         (temporary / _MARK).write_text(json.dumps({**identity, "triples": triples, "built": built}, indent=1))
-        if folder.exists():  # the same version stored meanwhile (another run): keep one
-            shutil.rmtree(folder)
-        temporary.rename(folder)
+        if (folder / _MARK).is_file():
+            # this very version is stored already (an earlier or a parallel run): keep that copy, which a query
+            # may have open, and drop the new one
+            shutil.rmtree(temporary, ignore_errors=True)
+            mark = json.loads((folder / _MARK).read_text())
+            triples, built = int(mark.get("triples", triples)), str(mark.get("built", built))
+        else:
+            shutil.rmtree(folder, ignore_errors=True)  # a folder without its mark is no copy: a leftover
+            temporary.rename(folder)
     except SyntaxError as exc:
         shutil.rmtree(temporary, ignore_errors=True)
         raise parse_error(path, fmt_name, exc) from None
