@@ -412,19 +412,16 @@ def _index(graph: Graph, *, blank_nodes: bool = False) -> Index | None:
     An Oxigraph-held graph is read from its store directly, converting each distinct term once: at a million
     triples that is 3 s instead of the 20 s of going through rdflib terms.
     """
-    from .store import oxigraph_of
+    from .store import held_graph
 
     index: Index = defaultdict(lambda: defaultdict(list))
     keys: dict = {}
     pkeys: dict = {}  # predicates apart: the same IRI as an object has a key, as a predicate only its text
-    behind = oxigraph_of(graph)
-    if behind is not None and not getattr(graph, "default_union", False):
-        import pyoxigraph as ox
-
-        store, name = behind
+    behind = held_graph(graph)
+    if behind is not None:
+        store, source = behind
         # a Quad unpacks to four terms; dropping the graph name here spares a starred unpacking per triple
-        triples = ((q.subject, q.predicate, q.object)
-                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph() if name is None else name))
+        triples = ((q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, source))
         convert = _ox_key
     else:
         triples, convert = graph.triples((None, None, None)), _key_of
@@ -509,15 +506,15 @@ def _sorted_store_ntriples(graph: Graph) -> bytes | None:
     or with anything that may be a blank node (which the canonical writers label afresh), goes the slow way. At a
     million triples the dump, split and sort take about 2 s, the index and its lines 3.7 s.
     """
-    from .store import oxigraph_of
+    from .store import held_graph
 
-    behind = oxigraph_of(graph)
-    if behind is None or getattr(graph, "default_union", False):
+    behind = held_graph(graph)
+    if behind is None:
         return None
     import pyoxigraph as ox
 
-    store, name = behind
-    dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph() if name is None else name)
+    store, source = behind
+    dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)
     if not dumped:
         return b""
     if dumped.startswith(b"_:") or any(mark in dumped for mark in _NOT_AS_OURS):

@@ -58,11 +58,7 @@ def load_graph(path: Path | str, *, backend: Backend | str = Backend.AUTO, graph
     import pyoxigraph as ox
 
     path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}; use "
-                         + ", ".join(sorted(FORMATS)))
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    fmt_name, _ = rdf_format(path)
     try:
         backend = Backend(backend)
     except ValueError:
@@ -71,16 +67,11 @@ def load_graph(path: Path | str, *, backend: Backend | str = Backend.AUTO, graph
         if backend is Backend.AUTO:
             backend = Backend.OXIGRAPH if path.stat().st_size > OXIGRAPH_ABOVE else Backend.RDFLIB
         graph = new_graph(backend)
-    fmt_name, quads = FORMATS[path.suffix.lower()]
     fmt = getattr(ox.RdfFormat, fmt_name)
     try:
         inner = _inner(graph)
-        if inner is not None and not quads:
-            inner.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
-        elif inner is not None:
-            dg = ox.DefaultGraph()
-            inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, dg)
-                              for q in ox.parse(path=str(path), format=fmt))
+        if inner is not None:
+            parse_into(inner, path)
         else:
             graph.addN((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), graph)
                        for q in ox.parse(path=str(path), format=fmt))
@@ -89,6 +80,30 @@ def load_graph(path: Path | str, *, backend: Backend | str = Backend.AUTO, graph
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return graph
+
+
+def rdf_format(path: Path) -> tuple[str, bool]:
+    """(pyoxigraph format name, holds named graphs) of an RDF file, from its extension; InputError for an unknown
+    extension or a missing file."""
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}; use " + ", ".join(sorted(FORMATS)))
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return FORMATS[path.suffix.lower()]
+
+
+def parse_into(store, path: Path) -> None:
+    """Parse the RDF file ``path`` into the default graph of the pyoxigraph ``store``, named graphs merged into it.
+    Raises what pyoxigraph raises (SyntaxError, OSError): the callers name the file and the fault."""
+    import pyoxigraph as ox
+
+    fmt_name, quads = FORMATS[path.suffix.lower()]  # the callers have checked it with rdf_format
+    fmt = getattr(ox.RdfFormat, fmt_name)
+    if not quads:
+        store.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
+        return
+    dg = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, dg) for q in ox.parse(path=str(path), format=fmt))
 
 
 def parse_error(path: Path | str, fmt_name: str, exc: SyntaxError, *, where: str | None = None,
@@ -332,6 +347,20 @@ def oxigraph_of(graph: Graph):
     if ident == DATASET_DEFAULT_GRAPH_ID:
         return graph.store._inner, None
     return graph.store._inner, ox.NamedNode(str(ident)) if isinstance(ident, URIRef) else ox.BlankNode(str(ident))
+
+
+def held_graph(graph: Graph):
+    """``(pyoxigraph.Store, graph term)`` when ``graph`` is one graph held in Oxigraph (not a union over several),
+    the term being ``DefaultGraph()`` or the graph's name, ready for ``quads_for_pattern``; else None."""
+    if getattr(graph, "default_union", False):
+        return None
+    behind = oxigraph_of(graph)
+    if behind is None:
+        return None
+    import pyoxigraph as ox
+
+    store, name = behind
+    return store, (ox.DefaultGraph() if name is None else name)
 
 
 def to_oxigraph(graph: Graph):

@@ -109,21 +109,16 @@ def store_file(path: Path | str, *, say: Callable[[str], None] | None = None) ->
     """
     import pyoxigraph as ox
 
-    from .store import FORMATS, parse_error
+    from .store import parse_error, parse_into, rdf_format
 
     path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}; use " + ", ".join(sorted(FORMATS)))
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    fmt_name, _ = rdf_format(path)
     root = stores_dir()
     if root is None:
         raise InputError("the cache is off (ONCOGRAPH_CACHE=off); set ONCOGRAPH_CACHE to a folder to store copies")
     identity = _identity(path)
     folder = root / _key(identity)
     temporary = root / f".{folder.name}.{os.getpid()}.tmp"
-    fmt_name, quads = FORMATS[path.suffix.lower()]
-    fmt = getattr(ox.RdfFormat, fmt_name)
     started = time.perf_counter()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -131,11 +126,7 @@ def store_file(path: Path | str, *, say: Callable[[str], None] | None = None) ->
         store = ox.Store(str(temporary))
         if say:
             say(f"storing {path} ({identity['size'] / 1e6:,.0f} MB) in {folder} ...")
-        if quads:  # named graphs merged into the default graph, as load_graph does
-            dg = ox.DefaultGraph()
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, dg) for q in ox.parse(path=str(path), format=fmt))
-        else:
-            store.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
+        parse_into(store, path)  # named graphs merged into the default graph, as load_graph does
         store.flush()
         triples = len(store)
         del store  # closes the database before the folder is renamed

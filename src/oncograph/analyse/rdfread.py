@@ -85,17 +85,11 @@ def _plain_store(source):
         import pyoxigraph
 
         return source, pyoxigraph.DefaultGraph()
-    if not isinstance(source, Graph) or getattr(source, "default_union", False):
+    if not isinstance(source, Graph):
         return None
-    from ..store import oxigraph_of
+    from ..store import held_graph
 
-    behind = oxigraph_of(source)
-    if behind is None:
-        return None
-    import pyoxigraph
-
-    store, name = behind
-    return store, (pyoxigraph.DefaultGraph() if name is None else name)
+    return held_graph(source)
 
 
 def _scan(source, p: str, o: str | None = None) -> Iterator[tuple[str, str]]:

@@ -40,12 +40,12 @@ def _local_graph(data_dir: Path | None, endpoint: str | None, input_file: Path |
         if endpoint is not None:
             raise InputError("--input reads a local RDF file; it cannot be combined with --endpoint")
         from ..storecache import open_copy
-        from .progress import PROGRESS_ABOVE, load_files, say
+        from .progress import is_big, load_files, say
 
         opened = open_copy(input_file)
         if opened is not None:
             graph, copy = opened
-            if input_file.stat().st_size >= PROGRESS_ABOVE:  # as load_files: big files say what they read
+            if is_big([input_file]):  # as load_files: big files say what they read
                 say(f"opened the stored copy of {input_file} ({copy.triples:,} triples, stored {copy.built})")
             return graph
         return load_files([input_file])

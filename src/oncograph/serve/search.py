@@ -248,15 +248,15 @@ def _texts(graph: Graph, prop: URIRef, obj: URIRef | None = None):
     A graph held in Oxigraph is read from its store: making rdflib terms of every subject and object was most of
     the index's time at a million triples.
     """
-    from ..store import oxigraph_of
+    from ..store import held_graph
 
-    behind = oxigraph_of(graph)
-    if behind is not None and not getattr(graph, "default_union", False):
+    behind = held_graph(graph)
+    if behind is not None:
         import pyoxigraph as ox
 
-        store, name = behind
+        store, source = behind
         for q in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None if obj is None else ox.NamedNode(str(obj)),
-                                         ox.DefaultGraph() if name is None else name):
+                                         source):
             if isinstance(q.subject, ox.NamedNode):
                 yield q.subject.value, q.object.value
         return

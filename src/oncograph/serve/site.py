@@ -87,11 +87,11 @@ class Downloads:
     def _generate(self) -> dict[str, bytes | Path]:
         from .. import paths
         from ..export import Format, dump_store_orders, serialize_dataset, serialize_graph
-        from ..store import oxigraph_of
+        from ..store import held_graph
 
         ds, g = self.loaded.dataset, self.loaded.graph
         out: dict[str, bytes | Path]
-        if oxigraph_of(g) is not None and not getattr(g, "default_union", False):
+        if held_graph(g) is not None:
             # A big graph: Oxigraph streams each file to disk in its own order, in parallel (at 10M triples the
             # sorted writers took 125 s and most of the server's 14.5 GB peak)
             import tempfile
