@@ -664,6 +664,37 @@ def test_publish_command_uploads_a_file_in_batches_with_progress(server, tmp_pat
     assert f"(it held {triples} before)" in quiet.stdout
 
 
+@servers
+def test_publish_command_says_what_it_reads_from_a_big_file(server, tmp_path, monkeypatch):
+    """Above PROGRESS_ABOVE bytes (lowered here to this landscape's size), `publish --input` says what it reads before
+    the upload lines, as the other --input commands do; -q keeps stderr empty, and a file below it reads quietly."""
+    from click.testing import CliRunner
+
+    from oncograph import synth
+    from oncograph.cli import main, progress
+
+    path = tmp_path / "landscape.ttl"
+    triples = synth.write(path, 30, seed=4).triples
+    iri = new_graph_iri()
+    creds = server.credentials
+    auth = ["--user", creds["user"], "--password", creds["password"]] if creds else []
+    args = ["publish", "--endpoint", server.url, "--input", str(path), "--graph", iri, "--batch", "100000", *auth]
+    small = CliRunner().invoke(main, args)
+    assert small.exit_code == 0, small.output
+    assert small.stderr.splitlines() == [f"uploaded {triples:,} of {triples:,} triples; swapping them into place"]
+    monkeypatch.setattr(progress, "PROGRESS_ABOVE", path.stat().st_size)
+    big = CliRunner().invoke(main, args)
+    assert big.exit_code == 0, big.output
+    lines = big.stderr.splitlines()
+    assert lines[0] == f"reading {path} ({path.stat().st_size / 1e6:,.0f} MB) ..."
+    assert lines[1].startswith(f"read {path} in ") and lines[1].endswith(f" s; {triples:,} triples in all")
+    assert lines[2:] == small.stderr.splitlines()
+    assert f"(it held {triples} before)" in big.stdout
+    quiet = CliRunner().invoke(main, [*args, "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert len(graph_on(server, iri)) == triples
+
+
 @pytest.mark.parametrize("args, message", [
     (["--input", "missing.ttl"], "missing.ttl: no such file"),
     (["--input", "graph.unknown"], "cannot tell the RDF format from the extension"),

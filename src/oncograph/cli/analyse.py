@@ -29,11 +29,10 @@ class ProjectionOptions:
 
     def graph(self):
         """The RDF graph: built from data/ (or --data), or read from --input."""
-        if self.input_file and self.data_dir:
-            raise InputError("give --data or --input, not both")
-        if self.input_file:
-            from .progress import load_files
+        from .progress import load_files, one_source
 
+        one_source(self.data_dir, self.input_file)
+        if self.input_file:
             return load_files([self.input_file])  # a big file goes into Oxigraph: seconds, not minutes, at 1M
         from ..build import build
 

@@ -17,6 +17,14 @@ def is_big(files: Iterable[Path]) -> bool:
     return sum(f.stat().st_size for f in files if f.is_file()) >= PROGRESS_ABOVE
 
 
+def one_source(data_dir: Path | None, input_file: Path | None) -> None:
+    """Refuse ``--data`` together with ``--input``: a command reads one graph, built or from a file."""
+    if data_dir is not None and input_file is not None:
+        from ..errors import InputError
+
+        raise InputError("give --data or --input, not both")
+
+
 def say(message: str) -> None:
     click.echo(message, err=True)
 

@@ -33,10 +33,10 @@ INPUT_HELP = ("Query this RDF file (the release's dist/oncograph.ttl, a generate
 
 def _local_graph(data_dir: Path | None, endpoint: str | None, input_file: Path | None = None):
     from ..errors import InputError
+    from .progress import one_source
 
+    one_source(data_dir, input_file)
     if input_file is not None:
-        if data_dir is not None:
-            raise InputError("give --data or --input, not both")
         if endpoint is not None:
             raise InputError("--input reads a local RDF file; it cannot be combined with --endpoint")
         from ..storecache import open_copy
@@ -232,12 +232,14 @@ def publish_cmd(endpoint, data_dir, rdf_file, batch_triples, quiet, graph_iri, u
     place (exit 3). Progress goes to stderr.
     """
     from ..endpoint import publish
-    from ..errors import InputError
+    from ..store import FORMATS
+    from .progress import load_files, one_source
 
-    if rdf_file is not None and data_dir is not None:
-        raise InputError("give --data or --input, not both")
+    one_source(data_dir, rdf_file)
     if rdf_file is not None:
-        source = rdf_file
+        source = rdf_file  # a quad format goes as it is: publish checks that it holds one graph
+        if rdf_file.is_file() and not FORMATS.get(rdf_file.suffix.lower(), ("", True))[1]:
+            source = load_files([rdf_file], loud=False if quiet else None)  # a big file says what it reads
     else:
         from ..build import build
 
