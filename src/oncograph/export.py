@@ -676,11 +676,12 @@ def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, 
 
 
 def _held_store(graph: Graph):
-    """The pyoxigraph Store and graph name behind ``graph``, or an InputError if it is not held in Oxigraph."""
-    from .store import oxigraph_of
+    """``store.held_graph(graph)``: the pyoxigraph Store and graph term behind ``graph``, or an InputError if it is not
+    one graph held in Oxigraph."""
+    from .store import held_graph
 
-    behind = oxigraph_of(graph)
-    if behind is None or getattr(graph, "default_union", False):
+    behind = held_graph(graph)
+    if behind is None:
         # Copying would change terms: Oxigraph keeps numbers and dates in canonical form and turns types derived
         # from xsd:integer into xsd:integer (see oncograph.store), so the file would not say what the graph says.
         raise InputError("store order writes a graph held in Oxigraph (read with oncograph.store.load_graph(...,"
@@ -689,10 +690,9 @@ def _held_store(graph: Graph):
     return behind
 
 
-def _dump(store, name, fh, fmt: Format) -> None:
+def _dump(store, source, fh, fmt: Format) -> None:
     import pyoxigraph as ox
 
-    source = ox.DefaultGraph() if name is None else name
     if fmt.is_dataset and (source != ox.DefaultGraph() or any(True for _ in store.named_graphs())):
         part = ox.Store()  # TriG / N-Quads of one graph: that graph alone, as the default graph
         part.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
