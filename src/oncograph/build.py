@@ -349,7 +349,8 @@ class _Builder:
         people = self.docs["people.yaml"] or {}
         if not isinstance(people, Record):
             self.problem(Location("data/people.yaml"), "expected a mapping with 'people' and 'posts'")
-            people = Record(); people.location = Location("data/people.yaml"); people.key_locations = {}
+            people = Record()
+            people.location, people.key_locations = Location("data/people.yaml"), {}
         self.check_fields(people, {"people", "posts"}, "people.yaml")
         groups += [("people", people.get("people"), "person"), ("posts", people.get("posts"), "post")]
         groups.append(("activities.yaml", self.docs["activities.yaml"], "event"))

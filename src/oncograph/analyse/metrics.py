@@ -134,8 +134,8 @@ def sampled_betweenness(H: nx.Graph, k: int, *, seed: int = 0) -> dict:
     if n < 2:
         return dict.fromkeys(H, 0.0)
     index = {v: i for i, v in enumerate(nodes)}
-    I = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in H.edges() if u != v])
-    half = I.betweenness(sources=[index[v] for v in sources], directed=False)  # ordered pairs from sources, halved
+    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in H.edges() if u != v])
+    half = ig.betweenness(sources=[index[v] for v in sources], directed=False)  # ordered pairs from sources, halved
     # networkx rescales a node that is a source apart: it cannot lie on its own paths, so one source fewer counts
     in_sample = set(sources)
     scale_source = 1 / ((k - 1) * (n - 1)) if k > 1 else math.nan
@@ -278,12 +278,12 @@ def _group_betweenness(H: nx.Graph, A: list[str], B: list[str], *, sample: int |
     scale = len(A) / len(sources) if sources else 0.0
     nodes = list(H)
     index = {v: i for i, v in enumerate(nodes)}
-    I = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in H.edges() if u != v])
+    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in H.edges() if u != v])
 
     def twice(src: list[str], dst: list[str]) -> list[float]:
         if not src or not dst:
             return [0.0] * len(nodes)
-        half = I.betweenness(directed=False, sources=[index[v] for v in src], targets=[index[v] for v in dst])
+        half = ig.betweenness(directed=False, sources=[index[v] for v in src], targets=[index[v] for v in dst])
         return [2 * x for x in half]
 
     x = twice(sources, B)
@@ -291,7 +291,7 @@ def _group_betweenness(H: nx.Graph, A: list[str], B: list[str], *, sample: int |
     result = {v: scale * (x[i] - y[i] / 2) for i, v in enumerate(nodes)}
 
     connected = 0
-    for component in I.connected_components():
+    for component in ig.connected_components():
         members_ = [nodes[i] for i in component]
         na = sum(1 for v in members_ if v in in_a)
         nb = sum(1 for v in members_ if v in in_b)
@@ -382,11 +382,11 @@ def louvain(H: nx.Graph, *, seed: int = 42, resolution: float = 1.0) -> list[set
         import igraph
     except ImportError:
         return nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
-    I = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
+    ig = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
     with _IGRAPH_RNG:
         igraph.set_random_number_generator(random.Random(seed))
         try:
-            found = I.community_multilevel(weights=[w for *_, w in edges] or None, resolution=resolution)
+            found = ig.community_multilevel(weights=[w for *_, w in edges] or None, resolution=resolution)
         finally:
             igraph.set_random_number_generator(random)
     return [{nodes[i] for i in members} for members in found]
