@@ -244,3 +244,51 @@ def test_hostile_label_is_shown_as_text(page, graph_copy, tmp_path):
         assert HOSTILE in page.text_content("li.hop")
         assert page.evaluate("window.__pwned") is None
         assert page.locator("img[onerror], svg[onload], b:text('not bold')").count() == 0
+
+
+@pytest.fixture(scope="module")
+def landscape_server(tmp_path_factory):
+    """The explorer on a generated landscape of 2,000 organisations (1,265 names): more than the pages list in full."""
+    from oncograph import synth
+
+    path = tmp_path_factory.mktemp("landscape") / "landscape.ttl"
+    synth.write(path, 2000, seed=5)
+    with ServerProcess(["--input", str(path), "--workers", "1"]) as s:
+        yield s
+
+
+def test_name_fields_of_a_big_landscape_suggest_names_as_the_reader_types(page, landscape_server):
+    """Typing part of a name fills the field's suggestions from the server, each containing what was typed; one of
+    them centres the network on that organisation; the paths page's two fields do the same."""
+    import json
+    import urllib.request
+
+    from oncograph.serve.search import fold
+
+    page.goto(landscape_server.url + "network")
+    assert page.locator("#org-names option").count() == 0  # the page lists none of the names
+    field = page.locator("input[name=focus]")
+    field.click()
+    field.press_sequentially("onco", delay=30)
+    page.wait_for_selector("input[name=focus][data-suggested=onco]")
+    offered = page.eval_on_selector_all("#org-names option", "els => els.map(e => e.value)")
+    assert 0 < len(offered) <= 20 and all("onco" in fold(name) for name in offered)
+    with urllib.request.urlopen(landscape_server.url + "names?q=onco", timeout=30) as r:
+        assert json.load(r)["names"] == offered  # what the page shows is what the server suggests
+    field.fill(offered[0])
+    page.click("#network-apply")
+    page.wait_for_selector("#network-count")
+    assert page.text_content("h1") == f"Network around {offered[0]}"
+    shot(page, "explorer-network-landscape-focus")
+
+    page.goto(landscape_server.url + "paths")
+    to = page.locator("input[name=to]")
+    to.click()
+    to.press_sequentially("cancer", delay=30)
+    page.wait_for_selector("input[name=to][data-suggested=cancer]")
+    offered = page.eval_on_selector_all("#org-names option", "els => els.map(e => e.value)")
+    assert offered and all("cancer" in fold(name) for name in offered)
+    to.fill("")
+    to.press_sequentially("c")  # one letter: too many to be of use, so the list empties
+    page.wait_for_selector("input[name=to][data-suggested=c]")
+    assert page.locator("#org-names option").count() == 0

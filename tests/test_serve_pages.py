@@ -162,6 +162,45 @@ def test_network_bad_date_is_said(client):
     assert "not a date" in text_of(page(client, "/network?as_of=2024-13-45"))
 
 
+def _datalist(body: str) -> list[str]:
+    listed = re.search(r'<datalist id="org-names">(.*?)</datalist>', body, re.S).group(1)
+    return [html.unescape(v) for v in re.findall(r'<option value="([^"]*)">', listed)]
+
+
+@pytest.mark.parametrize("url", ["/network", "/paths"])
+def test_name_fields_list_every_organisation_name_when_there_are_few(client, site, url):
+    body = page(client, url)
+    assert _datalist(body) == site.index.organisation_names
+    assert "European Society for Medical Oncology" in _datalist(body)
+    assert "data-suggest" not in body and "names.js" not in body
+
+
+@pytest.mark.parametrize("url, fields", [("/network", 1), ("/paths", 2)])
+def test_name_fields_ask_the_server_as_the_reader_types_when_there_are_many(client, monkeypatch, url, fields):
+    """Over INLINE_NAMES organisations (lowered here) the page lists none; each name field asks /names instead."""
+    from oncograph.serve import views
+
+    monkeypatch.setattr(views, "INLINE_NAMES", 5)
+    body = page(client, url)
+    assert _datalist(body) == []
+    assert body.count('list="org-names" data-suggest="/names" autocomplete="off"') == fields
+    assert '<script src="/static/names.js"></script>' in body
+    script = client.get("/static/names.js")
+    assert script.status_code == 200 and b"data-suggest" in script.data
+
+
+def test_names_answers_json_suggestions_for_what_is_typed(client, site):
+    response = client.get("/names?q=esmo")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    names = response.get_json()["names"]
+    assert names == site.index.suggest_names("esmo") and names[0] == "European Society for Medical Oncology"
+    assert client.get("/names?q=E").get_json() == {"names": []}  # one letter: too many to be of use
+    assert client.get("/names").get_json() == {"names": []}
+    assert client.get("/names?q=" + "x" * 5000).get_json() == {"names": []}
+    hostile = client.get("/names?q=%3Cscript%3E").get_json()
+    assert hostile == {"names": []}
+
+
 # --- paths ---------------------------------------------------------------------------------------------------------
 
 def test_path_hop_by_hop_with_sources(client):

@@ -136,3 +136,55 @@ def test_an_entity_with_two_preferred_labels_is_named_by_the_first_in_text_order
     entry = SearchIndex(g).entries[str(org)]
     assert entry.label == "Alpha Gesellschaft"
     assert labels(SearchIndex(g).search("zeta")) == []  # only the label is named, not every preferred label
+
+
+# --- name suggestions for the network and paths pages ------------------------------------------------------------
+
+def test_suggestions_rank_exact_then_starting_then_a_word_then_inside():
+    """Exact (here an acronym) first, then a name or other name starting with the text, then a word that does, then
+    the text inside a word; name order within each; the preferred name is given whichever name matched; people are
+    left out."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import FOAF, RDF, SKOS
+
+    from oncograph.namespaces import BASE, ONCO, ORG
+
+    g = Graph()
+    for key, kind, label, extra in [
+        ("zeta", ORG.Organization, "Zeta Cancer League", None), ("aid", ORG.Organization, "Cancer Aid", None),
+        ("aid2", ORG.Organization, "Cancer Aid", None),  # two organisations of one name: offered once
+        ("anti", ORG.Organization, "Anticancer Fund", None), ("beta", ORG.Organization, "Beta Group",
+                                                                 (SKOS.altLabel, "Cancer Beta")),
+        ("union", ORG.Organization, "Union", (ONCO.acronym, "CANCER")), ("none", ORG.Organization, "Other", None),
+        ("person", FOAF.Person, "Cancer Person", None),
+    ]:
+        s = URIRef(BASE + "org/" + key)
+        g.add((s, RDF.type, kind))
+        g.add((s, SKOS.prefLabel, Literal(label)))
+        if extra:
+            g.add((s, extra[0], Literal(extra[1])))
+    index = SearchIndex(g)
+    assert index.suggest_names("Cáncer") == ["Union", "Beta Group", "Cancer Aid", "Zeta Cancer League",
+                                             "Anticancer Fund"]
+    assert index.suggest_names("cancer", limit=2) == ["Union", "Beta Group"]
+    assert index.organisation_names == ["Anticancer Fund", "Beta Group", "Cancer Aid", "Other", "Union",
+                                        "Zeta Cancer League"]
+
+
+def test_suggestions_match_acronyms_and_other_names_but_give_the_preferred_name(index):
+    assert index.suggest_names("esmo")[0] == "European Society for Medical Oncology"
+    assert "European Cancer Organisation" in index.suggest_names("ECCO")
+    assert index.best(index.suggest_names("ESMO")[0]).label == "European Society for Medical Oncology"
+
+
+def test_suggestions_ignore_accents_and_case_and_leave_out_people(index):
+    assert index.suggest_names("cervant") == []  # Andrés Cervantes is a person
+    assert index.suggest_names("MYELOMA") == index.suggest_names("myéloma") != []
+    assert index.suggest_names("") == [] and index.suggest_names("zzzqqq") == []
+    assert set(index.suggest_names("a", limit=10_000)) <= set(index.organisation_names)
+
+
+def test_organisation_names_of_the_curated_data_are_each_name_once_in_name_order(index):
+    names = index.organisation_names
+    assert names == sorted(set(names), key=str.casefold)
+    assert "European Society for Medical Oncology" in names and "Andrés Cervantes" not in names

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
@@ -129,6 +129,43 @@ class SearchIndex:
                           for facet, cs in concepts.items()}
         entry.folded = [(f, n) for n in [label, *acronyms, *alts] if (f := fold(n))]
         return entry
+
+    @cached_property
+    def organisation_names(self) -> list[str]:
+        """The names of the organisations (and other entities that are not people, posts, events or strategies),
+        each once, ignoring case in the order: what the network and paths pages offer in their name fields."""
+        return sorted({e.label for e in self.entries.values() if e.what not in NOT_ORGANISATIONS}, key=str.casefold)
+
+    @cached_property
+    def _organisation_folds(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(e.label, tuple(f for f, _ in e.folded)) for e in self.entries.values()
+                if e.what not in NOT_ORGANISATIONS]
+
+    def suggest_names(self, text: str, *, limit: int = 20) -> list[str]:
+        """Up to ``limit`` organisation names for what a reader has typed, accents and case aside: first those whose
+        name, acronym or other name is it, then those where one starts with it, then those with a word that does,
+        then those containing it; in name order within each. The name given is always the preferred one, which
+        :meth:`best` resolves."""
+        q = fold(text or "")
+        if not q:
+            return []
+        spaced = " " + q
+        found: dict[str, int] = {}
+        for label, names in self._organisation_folds:
+            rank = 4
+            for folded in names:
+                if folded == q:
+                    rank = 0
+                    break
+                if folded.startswith(q):
+                    rank = 1
+                elif spaced in folded:
+                    rank = min(rank, 2)
+                elif q in folded:
+                    rank = min(rank, 3)
+            if rank < 4 and rank < found.get(label, 4):
+                found[label] = rank
+        return sorted(found, key=lambda name: (found[name], name.casefold(), name))[:limit]
 
     def options(self, facet: str) -> list[FacetOption]:
         """The concepts of a facet's scheme that some entity falls under, as a tree in label order, with counts."""
