@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 
 from oncograph import synth
+from oncograph.errors import InputError
 from oncograph.query import list_queries
 from oncograph.serve import Engine, Limits, create_app, open_site
 from oncograph.serve.loading import load_from_file
@@ -211,6 +212,84 @@ def test_workers_read_a_source_file_with_its_named_graphs(pools, release_trig, e
         assert shown(pool.sparql(text)) == shown(plain.sparql(text))
         with pytest.raises(QueryRefused, match="FROM <urn:elsewhere>"):
             pool.sparql("SELECT * FROM <urn:elsewhere> WHERE { ?s ?p ?o }")
+
+
+def _wait_until(condition, seconds: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_a_replacement_worker_refuses_a_file_changed_since_it_was_read(tmp_path, engine):
+    """A worker that dies is replaced by one that reads the file again. If the file was rewritten meanwhile the
+    replacement refuses to start (it would answer from other data than the pages), and the next queries say why
+    and what to do instead of waiting for a worker; a new pool on the new file answers from it."""
+    import os
+
+    path = tmp_path / "graph.ttl"
+    path.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with QueryPool(None, source_file=path, engine=engine, size=1, limits=Limits(timeout_s=5, max_rows=10)) as pool:
+        assert int(pool.sparql(count).rows[0][0]) == 1
+        path.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n")
+        next(iter(pool._all)).process.kill()  # the worker dies, as one the kernel stops for memory would
+        with pytest.raises(QueryFailed, match="stopped while running the query"):
+            pool.sparql(count)
+        _wait_until(lambda: pool.broken)
+        for _ in range(2):
+            with pytest.raises(QueryFailed) as caught:
+                pool.sparql(count)
+            assert str(caught.value) == (
+                f"{path} changed since the explorer read it (it was 26 bytes and is now 52): a query worker reading it"
+                " now would answer from other data than the pages show, so none was started; restart `oncograph"
+                " serve` to serve the file as it is now")
+    with QueryPool(None, source_file=path, engine=engine, size=1) as fresh:
+        assert int(fresh.sparql(count).rows[0][0]) == 2
+
+    # the same size, a new modification time: changed too; and the check is made when the pool first starts
+    pool = QueryPool(None, source_file=path, engine=engine, size=1)
+    path.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:e> .\n")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    with pytest.raises(QueryFailed, match=r"changed since the explorer read it \(it was modified \(same size"):
+        pool.start()
+    pool.close()
+    assert not pool._all
+
+
+def test_the_explorer_hands_its_workers_the_stamp_of_the_file_it_read(landscape_file, monkeypatch):
+    """The pages' read of a big file gives the stamp the workers check, so a change between the two is seen; a file
+    that changes while it is being read is refused with a message saying so (simulated: appended to mid-read)."""
+    from oncograph import store
+    from oncograph.files import stamp
+    from oncograph.serve import loading
+
+    loaded = loading.load_from_file(landscape_file)
+    assert loaded.dataset is None and loaded.stamp == stamp(landscape_file)
+    site = open_site(graph_file=landscape_file, limits=Limits(timeout_s=20, max_rows=10), workers=1)
+    try:
+        assert site.pool._source == ("file", str(landscape_file.resolve()), stamp(landscape_file))
+    finally:
+        site.close()
+
+    changing = landscape_file.parent / "changing.ttl"
+    changing.write_bytes(landscape_file.read_bytes())
+    real = store.load_graph
+
+    def read_then_append(path, **kwargs):
+        graph = real(path, **kwargs)
+        with open(path, "a") as f:
+            f.write("<urn:late> <urn:p> <urn:o> .\n")
+        return graph
+
+    monkeypatch.setattr(store, "load_graph", read_then_append)
+    with pytest.raises(InputError, match=r"changing.ttl changed while it was being read \(it was [0-9,]+ bytes and is "
+                                         r"now [0-9,]+\); start again once it is written"):
+        loading.load_from_file(changing)
 
 
 def test_a_big_file_is_read_by_oxigraph_with_the_same_triples(release_trig):

@@ -15,6 +15,25 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def stamp(path: Path | str) -> tuple[int, int]:
+    """(size, modification time in ns) of a file: what tells a file rewritten since it was read, without reading it."""
+    st = Path(path).stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def changed_since(path: Path | str, then: tuple[int, int]) -> str:
+    """Why ``path`` is not the file :func:`stamp` gave ``then`` for ("" if it is): gone, or its size or time moved."""
+    try:
+        now = stamp(path)
+    except OSError as exc:
+        return f"it can no longer be read ({exc.strerror or exc})"
+    if now == then:
+        return ""
+    if now[0] != then[0]:
+        return f"it was {then[0]:,} bytes and is now {now[0]:,}"
+    return "it was modified (same size, new modification time)"
+
+
 def check_writable(out_dir: Path | str) -> Path:
     """Fail early, before any work, if ``out_dir`` cannot be created or written."""
     out = Path(out_dir)

@@ -35,6 +35,8 @@ class Loaded:
     graph: Graph
     origin: str
     path: Path | None = None
+    #: (size, modification time) of ``path`` when it was read: a query worker started later checks the file is the same
+    stamp: tuple[int, int] | None = None
 
 
 def load_from_data(data_dir: Path | str | None = None) -> Loaded:
@@ -64,7 +66,14 @@ def load_from_file(path: Path | str, *, big: bool | None = None) -> Loaded:
     if big is None:
         big = path.stat().st_size > OXIGRAPH_ABOVE
     if big:  # load_graph's errors name the file, line and column
-        return Loaded(None, load_graph(path, backend="oxigraph"), f"read from {path}", path=path)
+        from ..files import changed_since, stamp
+
+        before = stamp(path)
+        graph = load_graph(path, backend="oxigraph")
+        why = changed_since(path, before)
+        if why:
+            raise InputError(f"{path} changed while it was being read ({why}); start again once it is written")
+        return Loaded(None, graph, f"read from {path}", path=path, stamp=before)
     dataset = Dataset()
     try:
         dataset.parse(path, format=fmt)

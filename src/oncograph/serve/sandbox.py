@@ -336,8 +336,34 @@ def _cut_network() -> bool:
         return False
 
 
+class _SourceChanged(Exception):
+    """The file a worker is to read is not the one the explorer read for its pages."""
+
+
 def _load(source: tuple, engine: Engine):
-    """The worker's copy of the graph, from ``("nquads", bytes)`` or ``("file", path)``, and its named graphs."""
+    """The worker's copy of the graph and its named graphs; a file is checked against its stamp before and after
+    it is read (a worker started later, to replace one, must not answer from a file rewritten meanwhile)."""
+    if source[0] != "file":
+        return _read(source, engine)
+    _check_unchanged(source)
+    loaded = _read(source, engine)
+    _check_unchanged(source)
+    return loaded
+
+
+def _check_unchanged(source: tuple) -> None:
+    from ..files import changed_since
+
+    why = changed_since(source[1], source[2])
+    if why:
+        raise _SourceChanged(f"{source[1]} changed since the explorer read it ({why}): a query worker reading it "
+                             "now would answer from other data than the pages show, so none was started; restart "
+                             "`oncograph serve` to serve the file as it is now")
+
+
+def _read(source: tuple, engine: Engine):
+    """The worker's copy of the graph, from ``("nquads", bytes)`` or ``("file", path, stamp)``, and its named
+    graphs."""
     if engine is Engine.OXIGRAPH:
         import pyoxigraph as ox
 
@@ -367,7 +393,11 @@ def _load(source: tuple, engine: Engine):
 def _serve_jobs(conn, isolated: bool = False) -> None:
     """A worker's life: load the graph, lock down, then answer jobs until the pipe closes."""
     source, limits, engine = conn.recv()
-    data, known = _load(source, engine)
+    try:
+        data, known = _load(source, engine)
+    except _SourceChanged as exc:
+        conn.send(("refused", str(exc)))
+        return
     evaluate = _evaluate_ox if engine is Engine.OXIGRAPH else _evaluate
     from .. import query as _named_queries  # noqa: F401 - imported before the lock-down, used by "named" jobs
 
@@ -432,13 +462,15 @@ class _Worker:
 
     def wait_ready(self, timeout: float) -> tuple[frozenset[str], bool] | None:
         """Once the worker is ready: the names of the graphs it loaded, and whether it has a network namespace of its
-        own; None if it did not start in time."""
+        own; None if it did not start in time. QueryFailed if it refused to start (its file changed)."""
         try:
             if not self.conn.poll(timeout):
                 return None
             reply = self.conn.recv()
         except (EOFError, OSError):
             return None
+        if isinstance(reply, tuple) and len(reply) == 2 and reply[0] == "refused":
+            raise QueryFailed(reply[1])
         return reply[1:] if isinstance(reply, tuple) and len(reply) == 3 and reply[0] == "ready" else None
 
     def stop(self) -> None:
@@ -466,8 +498,9 @@ class QueryPool:
     #: How much longer than the time limit a query may wait for a free worker (a replacement starts in ~2 s).
     RESPAWN_ALLOWANCE_S = 30.0
 
-    def __init__(self, dataset: Dataset | None, *, source_file=None, engine: Engine | str = Engine.AUTO,
-                 limits: Limits = DEFAULT_LIMITS, size: int = 2, start_timeout_s: float = 120.0):
+    def __init__(self, dataset: Dataset | None, *, source_file=None, source_stamp: tuple[int, int] | None = None,
+                 engine: Engine | str = Engine.AUTO, limits: Limits = DEFAULT_LIMITS, size: int = 2,
+                 start_timeout_s: float = 120.0):
         from ..export import Format, serialize_dataset
 
         try:
@@ -481,10 +514,12 @@ class QueryPool:
         if source_file is not None:
             from ..store import OXIGRAPH_ABOVE
 
+            from ..files import stamp
+
             path = Path(source_file).resolve()
             if engine is Engine.AUTO:
                 engine = Engine.OXIGRAPH if path.stat().st_size > OXIGRAPH_ABOVE else Engine.RDFLIB
-            self._source: tuple = ("file", str(path))
+            self._source: tuple = ("file", str(path), source_stamp or stamp(path))
         else:
             if engine is Engine.AUTO:
                 quads = sum(len(g) for g in dataset.graphs()) if dataset is not None else 0
@@ -502,6 +537,8 @@ class QueryPool:
         self._closed = False
         self._start_timeout_s = start_timeout_s
         self.killed = 0  # workers stopped for overrunning the limit (for tests and the status line)
+        #: why a replacement worker could not start ("" while none failed): its file changed, or it did not come up
+        self.broken = ""
 
     def start(self) -> QueryPool:
         """Start the workers and wait until each has its copy of the graph."""
@@ -526,7 +563,11 @@ class QueryPool:
         return w
 
     def _make_idle(self, w: _Worker) -> None:
-        ready = w.wait_ready(self._start_timeout_s)
+        try:
+            ready = w.wait_ready(self._start_timeout_s)
+        except QueryFailed:
+            self._discard(w)
+            raise
         if ready is None:
             self._discard(w)
             raise QueryFailed("a query worker failed to start; run the server again and see the log")
@@ -546,8 +587,8 @@ class QueryPool:
         def respawn():
             try:
                 self._make_idle(self._spawn())
-            except QueryFailed:
-                pass
+            except QueryFailed as exc:
+                self.broken = str(exc)  # said to the next queries instead of waiting for a worker that won't come
 
         threading.Thread(target=respawn, name="oncograph-query-respawn", daemon=True).start()
 
@@ -574,9 +615,13 @@ class QueryPool:
     def _run(self, job: tuple):
         limit = self.limits.timeout_s
         wait = limit + self.RESPAWN_ALLOWANCE_S  # a worker killed for overrunning takes a moment to come back
+        if self.broken and not self._all:
+            raise QueryFailed(self.broken)
         try:
             w = self._idle.get(timeout=wait)
         except queue.Empty:
+            if self.broken and not self._all:
+                raise QueryFailed(self.broken) from None
             raise QueryBusy(f"all {self.size} query workers stayed busy for {wait:g} s; try again shortly") from None
         try:
             w.conn.send(job)

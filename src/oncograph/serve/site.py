@@ -255,7 +255,8 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
     if endpoint is not None:
         pool = QueryPool(None, limits=limits, size=workers)
     elif loaded.dataset is None:  # a big file: each worker reads it, in parallel, rather than a copy through a pipe
-        pool = QueryPool(None, source_file=loaded.path, engine=engine, limits=limits, size=workers)
+        pool = QueryPool(None, source_file=loaded.path, source_stamp=loaded.stamp, engine=engine, limits=limits,
+                         size=workers)
     else:
         pool = QueryPool(loaded.dataset, engine=engine, limits=limits, size=workers)
     pool.launch()  # the workers read their copy while this process indexes the graph (1M: 3 s of the start-up)
