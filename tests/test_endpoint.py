@@ -332,12 +332,44 @@ def test_publish_in_batches_keeps_blank_nodes_whole_and_reports_progress(server)
 def test_batches_put_every_blank_node_line_in_one_request():
     body = ('<urn:a> <urn:p> "1" .\n<urn:a> <urn:q> _:b0 .\n_:b0 <urn:p> "x" .\n<urn:b> <urn:p> "2" .\n'
             '<urn:c> <urn:p> "3" .\n<urn:d> <urn:p> "a_:b" .\n').encode()
-    batches = endpoint._batches(body, 2)
+    batches = list(endpoint._batches(body, 2))
     assert [n for n, _ in batches] == [2, 1, 3]
     assert batches[0][1] == b'<urn:a> <urn:p> "1" .\n<urn:b> <urn:p> "2" .\n'
     # the last holds every line with "_:", a literal's too (harmless: it only makes that request longer)
     assert batches[2][1] == b'<urn:a> <urn:q> _:b0 .\n_:b0 <urn:p> "x" .\n<urn:d> <urn:p> "a_:b" .\n'
-    assert sum(n for n, _ in endpoint._batches(body, 100)) == 6 and len(endpoint._batches(body, 100)) == 2
+    assert sum(n for n, _ in endpoint._batches(body, 100)) == 6 and len(list(endpoint._batches(body, 100))) == 2
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 100])
+@pytest.mark.parametrize("tail", ["\n", ""])
+def test_batches_without_blank_nodes_cut_the_text_at_line_ends(size, tail):
+    """Without blank nodes the text is cut into runs of ``size`` whole lines, as splitting it into lines would give,
+    a last line without its newline included."""
+    lines = [f'<urn:s{i}> <urn:p> "{i}\\n{"x" * i}" .\n' for i in range(7)]
+    body = ("".join(lines)[:-1] + tail).encode()
+    got = list(endpoint._batches(body, size))
+    split = body.splitlines(keepends=True)
+    assert got == [(len(split[i:i + size]), b"".join(split[i:i + size])) for i in range(0, len(split), size)]
+    assert b"".join(b for _, b in got) == body and list(endpoint._batches(b"", size)) == []
+
+
+@servers
+def test_publish_of_an_oxigraph_held_graph_uploads_its_own_dump(server, tmp_path):
+    """A big file's graph, held in Oxigraph, goes up as Oxigraph writes it (not sorted: the order does not matter to
+    the server), in batches; the server then holds the same triples."""
+    from oncograph import synth
+    from oncograph.store import load_graph
+
+    path = tmp_path / "landscape.ttl"
+    synth.write(path, 40, seed=6)
+    held = load_graph(path, backend="oxigraph")
+    text = endpoint._upload_text(held)
+    assert text.count(b"\n") == len(held) and text.splitlines() != sorted(text.splitlines())  # store order
+    iri, seen = new_graph_iri(), []
+    report = publish(held, server.url, graph=iri, batch_triples=300, progress=lambda sent, total: seen.append(sent),
+                     **server.credentials)
+    assert report.triples == len(held) and seen[0] == 300 and seen[-1] == len(held)
+    assert set(graph_on(server, iri)) == set(held)  # what Oxigraph holds (xsd:nonNegativeInteger as xsd:integer)
 
 
 @servers

@@ -38,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -164,7 +164,6 @@ def publish(
     A count that differs usually means the server merged triples rdflib keeps apart, such as ``"x"`` and
     ``"x"^^xsd:string``; the error says so and the previous graph stays.
     """
-    from .export import Format, serialize_graph
     from .store import count_triples
 
     data = _graph_to_publish(source)
@@ -178,8 +177,7 @@ def publish(
     if ctx.kind is ServerKind.VIRTUOSO and ctx.credentials is None:
         raise InputError("publishing to Virtuoso needs a user and password (HTTP Digest on /sparql-graph-crud-auth);"
                          f" pass them, or set {USER_ENV} / {PASSWORD_ENV} for the CLI")
-    # from Oxigraph's store directly when the graph is held there
-    batches = _batches(serialize_graph(data, Format.NTRIPLES), batch_triples)
+    batches = _batches(_upload_text(data), batch_triples)
     staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
     where = f"<{target}> on {ctx.base}"
     # Oxigraph's bulk loader skips the transaction: the staging graph is private, and the swap below is atomic
@@ -233,19 +231,46 @@ def publish(
     return PublishReport(ctx.base, target, ctx.kind, final, previous)
 
 
-def _batches(ntriples: bytes, size: int) -> list[tuple[int, bytes]]:
-    """(line count, body) of each upload: the lines in runs of ``size``, and every line that may name a blank node
-    (it holds ``_:``, perhaps only inside a literal) in the last batch together, whatever its length."""
-    lines = ntriples.splitlines(keepends=True)
+def _upload_text(data: Graph) -> bytes:
+    """The N-Triples to upload: Oxigraph's own dump when the graph is held there (the server does not care about the
+    order, so the canonical writer's sort is not needed: at 1M the dump takes 0.6 s), else the canonical writer."""
+    from .export import Format, serialize_graph
+    from .store import held_graph
+
+    behind = held_graph(data)
+    if behind is None:
+        return serialize_graph(data, Format.NTRIPLES)
+    import pyoxigraph as ox
+
+    store, graph_term = behind
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph_term)
+
+
+def _batches(ntriples: bytes, size: int) -> Iterator[tuple[int, bytes]]:
+    """(line count, body) of each upload, made as it is sent: the lines in runs of ``size``, and every line that may
+    name a blank node (it holds ``_:``, perhaps only inside a literal) in the last batch together, whatever its
+    length. Without blank nodes the text is cut at line ends, never split into lines: at 1M the lines and the
+    batches made at once took 300 MB more than the text."""
     if b"_:" in ntriples:  # one scan of the whole text decides; only then is each line looked at
+        lines = ntriples.splitlines(keepends=True)
         plain = [line for line in lines if b"_:" not in line]
         blank = [line for line in lines if b"_:" in line]
-    else:
-        plain, blank = lines, []
-    out = [(len(chunk), b"".join(chunk)) for chunk in (plain[i:i + size] for i in range(0, len(plain), size))]
-    if blank:
-        out.append((len(blank), b"".join(blank)))
-    return out
+        del lines
+        for i in range(0, len(plain), size):
+            chunk = plain[i:i + size]
+            yield len(chunk), b"".join(chunk)
+        if blank:
+            yield len(blank), b"".join(blank)
+        return
+    start, end, find = 0, len(ntriples), ntriples.find
+    while start < end:
+        stop, count = start, 0
+        while count < size and stop < end:
+            nl = find(b"\n", stop)
+            stop = end if nl < 0 else nl + 1
+            count += 1
+        yield count, ntriples[start:stop]
+        start = stop
 
 
 def _graph_to_publish(source: Graph | Dataset | str | os.PathLike) -> Graph:
