@@ -292,6 +292,26 @@ def test_the_explorer_hands_its_workers_the_stamp_of_the_file_it_read(landscape_
         loading.load_from_file(changing)
 
 
+def test_the_served_file_is_not_offered_once_it_changed(landscape_file, tmp_path):
+    """Downloads offer the served file itself; rewritten after start, it is refused with 409 and a message saying
+    why, while the files made from the graph the pages hold are still offered."""
+    served = tmp_path / "served.ttl"
+    served.write_bytes(landscape_file.read_bytes())
+    site = open_site(graph_file=served, limits=Limits(timeout_s=20, max_rows=10), workers=1)
+    try:
+        client = create_app(site).test_client()
+        assert client.get("/downloads/served.ttl").data == served.read_bytes()
+        with open(served, "a") as f:
+            f.write("<urn:late> <urn:p> <urn:o> .\n")
+        refused = client.get("/downloads/served.ttl")
+        assert refused.status_code == 409
+        assert ("served.ttl changed since the explorer read it (it was " in refused.get_data(as_text=True)
+                and "restart the explorer to offer the file as it is now" in refused.get_data(as_text=True))
+        assert client.get("/downloads/oncograph.nt").status_code == 200
+    finally:
+        site.close()
+
+
 def test_a_big_file_is_read_by_oxigraph_with_the_same_triples(release_trig):
     small, big = load_from_file(release_trig, big=False), load_from_file(release_trig, big=True)
     assert small.dataset is not None and oxigraph_of(small.graph) is None

@@ -57,6 +57,12 @@ MEDIA_BY_SUFFIX = {
 }
 
 
+class SourceChanged(OncographError):
+    """The file the explorer was started on has been rewritten since it was read."""
+
+    http_status = 409
+
+
 class Downloads:
     """The release files: those in ``dist_dir`` when given, else generated from the served dataset on first use."""
 
@@ -138,10 +144,19 @@ class Downloads:
             self._folder = None
 
     def get(self, name: str) -> bytes | Path | None:
-        """The file called ``name`` (a bare file name; anything with a path in it is not found)."""
+        """The file called ``name`` (a bare file name; anything with a path in it is not found). The served file
+        itself is refused (SourceChanged) once it is not the file the pages were read from."""
         if "/" in name or "\\" in name or name.startswith("."):
             return None
-        return self._files().get(name)
+        content = self._files().get(name)
+        if isinstance(content, Path) and content == self.loaded.path and self.loaded.stamp is not None:
+            from ..files import changed_since
+
+            why = changed_since(content, self.loaded.stamp)
+            if why:
+                raise SourceChanged(f"{name} changed since the explorer read it ({why}), so it is not the graph these "
+                                    "pages show; restart the explorer to offer the file as it is now")
+        return content
 
 
 def media_type(name: str) -> str:
