@@ -194,3 +194,65 @@ def test_storing_an_unchanged_file_again_keeps_the_copy_a_query_has_open(tmp_pat
     third = storecache.store_file(path)
     assert third.folder == leftover and (leftover / "oncograph-source.json").is_file()
     assert storecache.open_copy(path) is not None
+
+
+def test_list_and_prune_tell_used_copies_from_stale_ones_and_leftovers(tmp_path, cache, monkeypatch):
+    """--list names every copy with its triples, size on disk and whether it is used; --prune removes the copies of
+    changed or deleted files, those another pyoxigraph wrote, and interrupted stores, but not a copy in use nor a
+    store another process is still making."""
+    import json
+
+    import pyoxigraph as ox
+
+    kept, changed, deleted, other = (tmp_path / f"{n}.nt" for n in ("kept", "changed", "deleted", "other"))
+    for i, path in enumerate((kept, changed, deleted, other)):
+        path.write_text(f'<http://e/a> <http://e/p> "{i}" .\n<http://e/b> <http://e/p> "x" .\n', encoding="utf-8")
+        storecache.store_file(path)
+    changed.write_text('<http://e/a> <http://e/p> "changed" .\n', encoding="utf-8")
+    deleted.unlink()
+    mark = storecache.find_copy(other).folder / "oncograph-source.json"
+    mark.write_text(json.dumps({**json.loads(mark.read_text()), "pyoxigraph": "0.0.1"}))
+    root = cache / "stores"
+    (root / ".0123abcd.999999999.tmp").mkdir()  # an interrupted store (no such process)
+    (root / f".4567cdef.{os.getpid()}.tmp").mkdir()  # a store this process is making
+
+    states = {(c.source.name if c.source else c.folder.name): c.stale for c in storecache.list_copies()}
+    assert states == {"kept.nt": "", "changed.nt": "its file changed since", "deleted.nt": "its file is gone",
+                      "other.nt": f"written by pyoxigraph 0.0.1, not {ox.__version__}",
+                      ".0123abcd.999999999.tmp": "a leftover of an interrupted store (no mark)",
+                      f".4567cdef.{os.getpid()}.tmp": f"being stored by process {os.getpid()}"}
+    assert all(c.bytes > 0 for c in storecache.list_copies() if c.source is not None)
+
+    listed = _run("store", "--list", cache=cache)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert any(line.startswith(f"{kept}: 2 triples, ") and line.endswith("; used while the file is unchanged")
+               for line in lines)
+    assert any(line.startswith(f"{changed}: 2 triples, ") and line.endswith("; not used: its file changed since")
+               for line in lines)
+    assert lines[-1].startswith("4 stored copies and 2 leftovers, ") and lines[-1].endswith(f" MB in all, in {root}")
+
+    pruned = _run("store", "--prune", cache=cache)
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.splitlines()[-1].startswith("removed 3 stored copies and 1 leftover (")
+    left = {(c.source.name if c.source else c.folder.name) for c in storecache.list_copies()}
+    assert left == {"kept.nt", f".4567cdef.{os.getpid()}.tmp"}
+    assert storecache.open_copy(kept) is not None
+    assert _run("store", "--prune", cache=cache).stdout == f"removed 0 stored copies (0.0 MB) from {root}\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--list", "x.nt"], "--list covers every stored copy: leave out FILE"),
+    (["--list", "--prune"], "give one of --list and --prune, not both"),
+    (["--drop", "--show", "--list"], "give one of --drop, --show, --list, not several"),
+    ([], "name the RDF FILE to store (or give --list or --prune)"),
+])
+def test_store_options_that_do_not_go_together_are_refused(tmp_path, cache, args, message):
+    res = _run("store", *args, cache=cache, cwd=tmp_path)
+    assert res.returncode == 2 and message in res.stderr
+
+
+def test_list_with_the_cache_off_says_so(tmp_path):
+    res = subprocess.run([EXE, "store", "--list"], capture_output=True, text=True,
+                         env={**os.environ, "ONCOGRAPH_CACHE": "off"})
+    assert res.returncode == 0 and res.stdout == "the cache is off (ONCOGRAPH_CACHE=off): there are no stored copies\n"

@@ -14,7 +14,8 @@ FILE`` is run again; that run also removes the copies of the file's older versio
 as an Oxigraph-held graph of :func:`oncograph.store.load_graph` does: named graphs merged into the default graph,
 numbers and dates in Oxigraph's canonical form. Where: ``stores/`` under :func:`oncograph.buildcache.cache_dir`.
 A copy is built in a temporary folder and renamed into place when complete, so a failed or interrupted build
-leaves nothing that would be opened.
+leaves nothing that would be opened. :func:`list_copies` tells each folder there apart (used, stale, leftover) and
+:func:`prune_copies` removes what is no longer used (``oncograph store --list`` / ``--prune``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from rdflib import Graph
 
 from .errors import InputError, OutputError
 
-__all__ = ["StoredCopy", "drop_copies", "find_copy", "open_copy", "store_file", "stores_dir"]
+__all__ = ["Listed", "StoredCopy", "drop_copies", "find_copy", "list_copies", "open_copy", "prune_copies", "store_file",
+           "stores_dir"]
 
 _MARK = "oncograph-source.json"  # written last inside the folder: a folder without it is not a copy
 
@@ -179,3 +181,87 @@ def drop_copies(path: Path | str, *, keep: Path | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One folder under :func:`stores_dir`: a stored copy (``source`` set) or a leftover, with its size on disk and
+    ``stale``: why it is no longer used ("" while it is the copy of its file as the file is now)."""
+
+    folder: Path
+    source: Path | None
+    triples: int
+    built: str
+    bytes: int
+    stale: str
+
+
+def list_copies() -> list[Listed]:
+    """Every folder under :func:`stores_dir`, copies and leftovers, by source file, then by when stored."""
+    import pyoxigraph as ox
+
+    root = stores_dir()
+    if root is None or not root.is_dir():
+        return []
+    out = []
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        size = _size_of(folder)
+        try:
+            mark = json.loads((folder / _MARK).read_text())
+        except (OSError, ValueError):
+            pid = _builder_pid(folder)
+            why = f"being stored by process {pid}" if pid else "a leftover of an interrupted store (no mark)"
+            out.append(Listed(folder, None, 0, "", size, why))
+            continue
+        source = Path(str(mark.get("path", "")))
+        if mark.get("pyoxigraph") != ox.__version__:
+            why = f"written by pyoxigraph {mark.get('pyoxigraph')}, not {ox.__version__}"
+        elif not source.is_file():
+            why = "its file is gone"
+        elif folder.name != _key(_identity(source)):
+            why = "its file changed since"
+        else:
+            why = ""
+        out.append(Listed(folder, source, int(mark.get("triples", 0)), str(mark.get("built", "")), size, why))
+    return sorted(out, key=lambda c: (c.source is None, str(c.source or ""), c.built, c.folder.name))
+
+
+def prune_copies() -> list[Listed]:
+    """Remove what :func:`list_copies` lists as stale, except a copy another process is still storing; returns what
+    went. A copy in use stays, as does every copy of a file as it is now."""
+    gone = []
+    for listed in list_copies():
+        if not listed.stale or listed.stale.startswith("being stored"):
+            continue
+        shutil.rmtree(listed.folder, ignore_errors=True)
+        if not listed.folder.exists():
+            gone.append(listed)
+    return gone
+
+
+def _builder_pid(folder: Path) -> int | None:
+    """The process storing into ``folder`` (named ``.<key>.<pid>.tmp`` by :func:`store_file`) if it still runs."""
+    parts = folder.name.split(".")
+    if not (folder.name.startswith(".") and folder.name.endswith(".tmp") and len(parts) == 4 and parts[2].isdigit()):
+        return None
+    pid = int(parts[2])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # it runs, as another user
+        return pid
+    return pid
+
+
+def _size_of(folder: Path) -> int:
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                pass
+    return total

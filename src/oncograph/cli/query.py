@@ -169,10 +169,15 @@ def sparql_cmd(file, fmt, data_dir, input_file, endpoint, graph_iri, user, passw
 
 
 @click.command("store")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--drop", is_flag=True, help="Remove the stored copies of FILE instead (every version of it).")
 @click.option("--show", is_flag=True, help="Say whether FILE as it is now has a stored copy, and where; store nothing.")
-def store_cmd(file, drop, show):
+@click.option("--list", "list_all", is_flag=True,
+              help="List every stored copy (no FILE): its file, triples, size on disk, and whether it is still used.")
+@click.option("--prune", is_flag=True,
+              help="Remove every copy no longer used (no FILE): its file changed or is gone, another pyoxigraph wrote"
+                   " it, or a store was interrupted.")
+def store_cmd(file, drop, show, list_all, prune):
     """Keep RDF FILE as an on-disk Oxigraph store, so that `query` and `sparql` with `--input FILE` open it at once
     instead of parsing the file each time (a million triples: 0.01 s instead of 2.5 s). Each query then runs on
     disk, about 3 times as long as in memory at a million triples and 13 times at ten million: it pays for one-shot
@@ -186,6 +191,8 @@ def store_cmd(file, drop, show):
     oncograph store landscape.ttl
     oncograph query organisations-by-kind --input landscape.ttl
     oncograph store landscape.ttl --drop
+    oncograph store --list
+    oncograph store --prune
 
     Exit codes: 0 done; 2 a file that cannot be read or parsed (its line and column named), or a cache folder that
     cannot be written.
@@ -194,8 +201,17 @@ def store_cmd(file, drop, show):
     from ..errors import InputError
     from .progress import say
 
-    if drop and show:
-        raise InputError("give --drop or --show, not both")
+    chosen = [flag for flag, on in (("--drop", drop), ("--show", show), ("--list", list_all), ("--prune", prune)) if on]
+    if len(chosen) > 1:
+        raise InputError(f"give one of {' and '.join(chosen)}, not both" if len(chosen) == 2 else
+                         f"give one of {', '.join(chosen)}, not several")
+    if list_all or prune:
+        if file is not None:
+            raise InputError(f"{chosen[0]} covers every stored copy: leave out FILE (or use --show / --drop FILE)")
+        _list_or_prune(storecache, prune=prune)
+        return
+    if file is None:
+        raise InputError("name the RDF FILE to store (or give --list or --prune)")
     if drop:
         removed = storecache.drop_copies(file)
         click.echo(f"removed {removed} stored cop{'y' if removed == 1 else 'ies'} of {file}")
@@ -208,6 +224,30 @@ def store_cmd(file, drop, show):
     copy = storecache.store_file(file, say=say)
     click.echo(f"stored {file} ({copy.triples:,} triples) in {copy.folder}; `oncograph query` and `oncograph"
                f" sparql` with --input {file} now open it")
+
+
+def _list_or_prune(storecache, *, prune: bool) -> None:
+    root = storecache.stores_dir()
+    if root is None:
+        click.echo("the cache is off (ONCOGRAPH_CACHE=off): there are no stored copies")
+        return
+    listed = storecache.prune_copies() if prune else storecache.list_copies()
+    for c in listed:
+        what = str(c.source) if c.source is not None else c.folder.name
+        state = ("removed: " if prune else "not used: " if c.stale else "") + (c.stale or "used while the file"
+                                                                                  " is unchanged")
+        counted = f"{c.triples:,} triples, " if c.source is not None else ""
+        stored = f", stored {c.built}" if c.built else ""
+        click.echo(f"{what}: {counted}{c.bytes / 1e6:,.1f} MB{stored}; {state}")
+    total = sum(c.bytes for c in listed)
+    copies = sum(c.source is not None for c in listed)
+    left = len(listed) - copies
+    counted = f"{copies} stored cop{'y' if copies == 1 else 'ies'}" + (
+        f" and {left} leftover{'' if left == 1 else 's'}" if left else "")
+    if prune:
+        click.echo(f"removed {counted} ({total / 1e6:,.1f} MB) from {root}")
+    else:
+        click.echo(f"{counted}, {total / 1e6:,.1f} MB in all, in {root}")
 
 
 @click.command("publish")
