@@ -330,7 +330,14 @@ def landscape_file(tmp_path_factory):
     return path
 
 
-def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file):
+@pytest.mark.parametrize("sorted_up_to", [None, 1000])
+def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file, monkeypatch, sorted_up_to):
+    """Queries, pages and downloads of a big file all come from Oxigraph; the downloads are the canonical (sorted)
+    files up to SORTED_DOWNLOADS_MAX triples, and in Oxigraph's order above it (lowered here to 1,000)."""
+    from oncograph.serve import site as site_module
+
+    if sorted_up_to is not None:
+        monkeypatch.setattr(site_module, "SORTED_DOWNLOADS_MAX", sorted_up_to)
     site = open_site(graph_file=landscape_file, limits=Limits(timeout_s=20, max_rows=10), workers=1)
     try:
         assert site.loaded.dataset is None and oxigraph_of(site.graph) is not None
@@ -343,9 +350,17 @@ def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file):
         assert landscape_file.name in body  # the file itself (for a TriG or N-Quads file, its named graphs)
         got = client.get(f"/downloads/{landscape_file.name}")
         assert got.status_code == 200 and got.data == landscape_file.read_bytes()
-        # the graph's own files, streamed by Oxigraph in its order, and said to be so
-        assert site.downloads.store_order and "written by Oxigraph in its own order" in body
         import pyoxigraph as ox
+
+        from oncograph.export import Format, serialize_graph
+
+        if sorted_up_to is None:  # the canonical files, byte for byte as `oncograph export` writes them
+            assert not site.downloads.store_order and "in its own order" not in body
+            for name, fmt in (("oncograph.nt", Format.NTRIPLES), ("oncograph.ttl", Format.TURTLE),
+                              ("oncograph.jsonld", Format.JSONLD)):
+                assert client.get(f"/downloads/{name}").data == serialize_graph(site.graph, fmt), name
+        else:  # the graph's own files, streamed by Oxigraph in its order, and said to be so
+            assert site.downloads.store_order and "written by Oxigraph in its own order" in body
 
         store, _ = oxigraph_of(site.graph)
         held = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
