@@ -495,6 +495,19 @@ def _ntriples(index: Index) -> bytes:
 _NOT_AS_OURS = (b" _:", b"\\b", b"\\f", b"\\uFFFE", b"\\uFFFF", b"\\U")
 
 
+def store_ntriples(graph: Graph) -> bytes | None:
+    """Oxigraph's own N-Triples of an Oxigraph-held graph, in store order; None for a graph not held there."""
+    from .store import held_graph
+
+    behind = held_graph(graph)
+    if behind is None:
+        return None
+    import pyoxigraph as ox
+
+    store, source = behind
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)
+
+
 def _sorted_store_ntriples(graph: Graph) -> bytes | None:
     """Canonical N-Triples of an Oxigraph-held graph as Oxigraph's own N-Triples, sorted line by line; None where that
     would not give :func:`_ntriples`' bytes (a graph in rdflib's store, or a dump with a blank node or an escape the
@@ -506,15 +519,9 @@ def _sorted_store_ntriples(graph: Graph) -> bytes | None:
     or with anything that may be a blank node (which the canonical writers label afresh), goes the slow way. At a
     million triples the dump, split and sort take about 2 s, the index and its lines 3.7 s.
     """
-    from .store import held_graph
-
-    behind = held_graph(graph)
-    if behind is None:
+    dumped = store_ntriples(graph)
+    if dumped is None:
         return None
-    import pyoxigraph as ox
-
-    store, source = behind
-    dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)
     if not dumped:
         return b""
     if dumped.startswith(b"_:") or any(mark in dumped for mark in _NOT_AS_OURS):
