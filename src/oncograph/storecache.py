@@ -60,9 +60,10 @@ def stores_dir() -> Path | None:
 def _identity(path: Path) -> dict:
     import pyoxigraph as ox
 
-    stat = path.stat()
-    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "pyoxigraph": ox.__version__}
+    from .files import stamp
+
+    size, mtime_ns = stamp(path)
+    return {"path": str(path.resolve()), "size": size, "mtime_ns": mtime_ns, "pyoxigraph": ox.__version__}
 
 
 def _key(identity: dict) -> str:
@@ -186,7 +187,8 @@ def drop_copies(path: Path | str, *, keep: Path | None = None) -> int:
 @dataclass(frozen=True)
 class Listed:
     """One folder under :func:`stores_dir`: a stored copy (``source`` set) or a leftover, with its size on disk and
-    ``stale``: why it is no longer used ("" while it is the copy of its file as the file is now)."""
+    ``stale``: why it is no longer used ("" while it is the copy of its file as the file is now). ``builder``: the
+    process still storing into it, if any."""
 
     folder: Path
     source: Path | None
@@ -194,6 +196,7 @@ class Listed:
     built: str
     bytes: int
     stale: str
+    builder: int | None = None
 
 
 def list_copies() -> list[Listed]:
@@ -213,7 +216,7 @@ def list_copies() -> list[Listed]:
         except (OSError, ValueError):
             pid = _builder_pid(folder)
             why = f"being stored by process {pid}" if pid else "a leftover of an interrupted store (no mark)"
-            out.append(Listed(folder, None, 0, "", size, why))
+            out.append(Listed(folder, None, 0, "", size, why, builder=pid))
             continue
         source = Path(str(mark.get("path", "")))
         if mark.get("pyoxigraph") != ox.__version__:
@@ -233,7 +236,7 @@ def prune_copies() -> list[Listed]:
     went. A copy in use stays, as does every copy of a file as it is now."""
     gone = []
     for listed in list_copies():
-        if not listed.stale or listed.stale.startswith("being stored"):
+        if not listed.stale or listed.builder is not None:
             continue
         shutil.rmtree(listed.folder, ignore_errors=True)
         if not listed.folder.exists():
@@ -252,7 +255,7 @@ def _builder_pid(folder: Path) -> int | None:
     except ProcessLookupError:
         return None
     except PermissionError:  # it runs, as another user
-        return pid
+        pass
     return pid
 
 
