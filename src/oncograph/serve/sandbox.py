@@ -512,9 +512,8 @@ class QueryPool:
         self.limits = limits
         self.size = max(1, size)
         if source_file is not None:
-            from ..store import OXIGRAPH_ABOVE
-
             from ..files import stamp
+            from ..store import OXIGRAPH_ABOVE
 
             path = Path(source_file).resolve()
             if engine is Engine.AUTO:

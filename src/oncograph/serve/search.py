@@ -134,10 +134,11 @@ class SearchIndex:
     def organisation_names(self) -> list[str]:
         """The names of the organisations (and other entities that are not people, posts, events or strategies),
         each once, ignoring case in the order: what the network and paths pages offer in their name fields."""
-        return sorted({e.label for e in self.entries.values() if e.what not in NOT_ORGANISATIONS}, key=str.casefold)
+        return sorted({label for label, _ in self._organisation_folds}, key=str.casefold)
 
     @cached_property
     def _organisation_folds(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(preferred name, folded names) of each organisation-like entry: what the name fields offer and match."""
         return [(e.label, tuple(f for f, _ in e.folded)) for e in self.entries.values()
                 if e.what not in NOT_ORGANISATIONS]
 

@@ -42,11 +42,11 @@ RELEASE_FILES = {
     "context.jsonld": "The JSON-LD context for readable JSON keys.",
 }
 
-#: What each file made from a big (Oxigraph-held) graph is: written by Oxigraph in its own order, not sorted.
 #: Up to this many triples, the downloads of a graph held in Oxigraph are sorted (canonical) like every release
 #: file; above it they are written in Oxigraph's own order (``STORE_ORDER_FILES``).
 SORTED_DOWNLOADS_MAX = 2_000_000
 
+#: What each file made from a big (Oxigraph-held) graph is: written by Oxigraph in its own order, not sorted.
 STORE_ORDER_FILES = {
     "oncograph.ttl": "The whole graph in Turtle, written by Oxigraph in its own order (a big graph: fast, not sorted).",
     "oncograph.nt": "The whole graph as N-Triples, in Oxigraph's order (not sorted: sort the lines before a diff).",
