@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
 
 from oncograph import endpoint
-from oncograph.endpoint import EndpointError, PublishReport, bind_values, publish, query_endpoint
+from oncograph.endpoint import EndpointError, PublishReport, bind_values, copy_graph, publish, query_endpoint
 from oncograph.errors import InputError
 from servers import Server, free_port, running  # tests/servers.py
 
@@ -564,6 +565,81 @@ def test_results_cut_at_result_set_max_rows_are_an_error(virtuoso_tiny):
             query_endpoint(virtuoso_tiny.url, text, graph=iri)
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 20", graph=iri).rows) == 20
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", graph=iri).rows) == 5
+
+
+def with_blank_nodes(size: int) -> Graph:
+    """``other_graph(size)`` plus an address, a blank node with a city, for half of its units."""
+    g = other_graph(size)
+    for i in range(size // 2):
+        address = BNode()
+        g.add((EX[f"unit{i}"], EX.address, address))
+        g.add((address, EX.city, Literal(f"City {i}", lang="en")))
+    return g
+
+
+@servers
+def test_a_graph_over_result_set_max_rows_is_copied_in_pages(virtuoso_tiny):
+    """One CONSTRUCT of this 90-triple graph would be cut at 20 rows; copy_graph reads it in pages of 19, and a blank
+    node named on two pages is one node in the copy (the pages parsed one by one would make two)."""
+    iri = new_graph_iri()
+    source = with_blank_nodes(30)
+    assert publish(source, virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials).triples == 90
+    seen = []
+    copy = copy_graph(virtuoso_tiny.url, iri, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(19, 90), (38, 90), (57, 90), (76, 90), (90, 90)]
+    assert len(copy) == 90 and isomorphic(copy, source)
+    one_by_one = Graph()
+    for offset in range(0, 90, 19):
+        one_by_one += query_endpoint(virtuoso_tiny.url, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+                                     f" LIMIT 19 OFFSET {offset}", graph=iri)
+    assert len(one_by_one) == 90 and not isomorphic(one_by_one, source)  # so some blank node spans two pages
+
+    from oncograph.store import oxigraph_of
+    held = copy_graph(virtuoso_tiny.url, iri, oxigraph_above=0)  # parsed by pyoxigraph, as big copies are
+    assert oxigraph_of(held) is not None and isomorphic(Graph() + held, source)
+
+
+@servers
+def test_a_graph_under_the_limit_and_on_oxigraph_comes_in_one_answer(virtuoso_tiny, oxigraph):
+    iri = new_graph_iri()
+    small = other_graph(9)  # 18 triples, under the 20-row limit
+    for server in (virtuoso_tiny, oxigraph):
+        publish(small, server.url, graph=iri, **server.credentials)
+        seen = []
+        copy = copy_graph(server.url, iri, progress=lambda done, total: seen.append(done))
+        assert isomorphic(copy, small) and seen == []  # progress is for pages; there were none
+    publish(other_graph(30), oxigraph.url, graph=iri)  # Oxigraph server has no row limit
+    assert len(copy_graph(oxigraph.url, iri)) == 60
+
+
+@servers
+@pytest.mark.parametrize("change", ["grows", "same size"])
+def test_a_graph_written_while_it_is_copied_in_pages_is_an_error(virtuoso_tiny, change):
+    """A real publish swaps the graph between the first and the second page: the copy would mix the two graphs, so
+    it is refused, saying so; the same size with other triples is caught by the server's summing-up."""
+    iri = new_graph_iri()
+    publish(other_graph(30), virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials)
+    replacement = other_graph(31) if change == "grows" else Graph()
+    if change == "same size":
+        for i in range(30):
+            replacement.add((EX[f"unit{i}"], EX.staff, Literal(i + 100)))
+            replacement.add((EX[f"unit{i}"], EX.name, Literal(f"Unit {i}", lang="en")))
+    swapped = []
+
+    def publish_once(done, total):
+        if not swapped:
+            swapped.append(publish(replacement, virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials))
+
+    with pytest.raises(EndpointError, match="changed while it was copied in pages of 19 triples") as caught:
+        copy_graph(virtuoso_tiny.url, iri, progress=publish_once)
+    message = str(caught.value)
+    assert "ResultSetMaxRows is 20" in message and "copy it again once nothing writes to it" in message
+    assert caught.value.exit_code == 3 and swapped
+    if change == "grows":
+        assert "it held 60 triples before and 62 after" in message
+    else:
+        assert "it held 60 triples before and after, but other ones" in message
+    assert isomorphic(copy_graph(virtuoso_tiny.url, iri), replacement)  # once nothing writes, the copy is whole
 
 
 @pytest.fixture

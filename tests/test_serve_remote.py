@@ -75,3 +75,14 @@ def test_a_big_graph_on_the_server_is_copied_into_oxigraph(oxigraph, tmp_path):
     assert {(s, p, str(o)) for s, p, o in loaded.graph} == {(s, p, str(o)) for s, p, o in landscape}
     small = load_from_endpoint(oxigraph)  # the curated graph: rdflib's Dataset, as before
     assert small.dataset is not None and oxigraph_of(small.graph) is None
+
+
+def test_a_graph_over_virtuosos_row_limit_is_served_from_a_copy_in_pages(virtuoso_tiny, graph):
+    """Virtuoso cuts every answer at ResultSetMaxRows (20 in this one; 10,000 in the virtuoso.ini Virtuoso ships): the
+    explorer's copy of the curated graph comes in pages, says how it goes, and the pages show the whole graph."""
+    iri = "https://w3id.org/oncograph/id/graph/paged"
+    publish(graph, virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials)
+    with ServerProcess(["--endpoint", virtuoso_tiny.url, "--graph", iri, "--timeout", "3"]) as s:
+        log = "\n".join(s.log)
+        assert f"copied {len(graph):,} of {len(graph):,} triples from the endpoint" in log
+        assert "2013" in get(s.url + "id/org/esmo") and "IARC is part of WHO" in get(s.url + "paths?from=ESMO&to=IARC")

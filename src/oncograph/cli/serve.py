@@ -66,7 +66,8 @@ def serve_cmd(host, port, endpoint, endpoint_graph, data_dir, graph_file, dist_d
     click.echo("loading the graph and starting the query workers ...", err=True)
     site = open_site(data_dir=data_dir, graph_file=graph_file, endpoint=endpoint, endpoint_graph=endpoint_graph,
                      dist_dir=dist_dir,
-                     limits=Limits(timeout_s=timeout_s, max_rows=max_rows), workers=workers, engine=engine)
+                     limits=Limits(timeout_s=timeout_s, max_rows=max_rows), workers=workers, engine=engine,
+                     say=lambda line: click.echo(line, err=True))
     signal.signal(signal.SIGTERM, _stop)  # stop like Ctrl+C, so the query workers are stopped too
     serve(site, host=host, port=port,
           on_ready=lambda url: click.echo(f"oncograph explorer on {url} (Ctrl+C to stop)"))

@@ -4,12 +4,13 @@ The pages need the whole graph at hand (the search index, the network projection
 it ends up as an rdflib ``Dataset`` in memory, as does a small release file. A big file (a landscape of a million
 triples) is read by Oxigraph instead, as ``oncograph.store.load_graph`` reads it: the pages get its triples, merged
 into one Oxigraph-held rdflib Graph (3 s at a million triples, against 43 s for rdflib's parser), and the query
-workers read the file themselves. From an endpoint it is a copy of one named graph taken at start (one CONSTRUCT);
-user queries still go to the endpoint itself.
+workers read the file themselves. From an endpoint it is a copy of one named graph taken at start (one CONSTRUCT, or
+pages of one where Virtuoso would cut it: ``endpoint.copy_graph``); user queries still go to the endpoint itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,17 +83,18 @@ def load_from_file(path: Path | str, *, big: bool | None = None) -> Loaded:
     return Loaded(dataset, union_graph(dataset), f"read from {path}", path=path)
 
 
-def load_from_endpoint(endpoint: str, *, graph_iri: str | None = None, timeout_s: float = 60.0) -> Loaded:
+def load_from_endpoint(endpoint: str, *, graph_iri: str | None = None, timeout_s: float = 60.0,
+                       progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Copy the named graph ``graph_iri`` (default: where ``oncograph publish`` puts the graph) of a SPARQL server
-    into memory, for the pages."""
+    into memory, for the pages (``endpoint.copy_graph``: in pages where Virtuoso would cut one answer, with
+    ``progress(copied, total)`` after each)."""
     from ..build import union_graph
-    from ..endpoint import query_endpoint
+    from ..endpoint import copy_graph
     from ..query import DEFAULT_GRAPH_IRI
     from ..store import OXIGRAPH_ABOVE, oxigraph_of
 
     graph_iri = graph_iri or DEFAULT_GRAPH_IRI
-    copy = query_endpoint(endpoint, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", graph=graph_iri, timeout=timeout_s,
-                          oxigraph_above=OXIGRAPH_ABOVE)
+    copy = copy_graph(endpoint, graph_iri, timeout=timeout_s, oxigraph_above=OXIGRAPH_ABOVE, progress=progress)
     origin = f"a copy of <{graph_iri}> on {endpoint}, taken at start"
     if oxigraph_of(copy) is not None:  # a big graph, held in Oxigraph as big files are
         return Loaded(None, bind_prefixes(copy), origin)
