@@ -12,6 +12,8 @@
 #   SPARQL_SQL_PORT    Virtuoso SQL port (default 1111)
 #   SPARQL_MAX_ROWS    Virtuoso ResultSetMaxRows: results are cut at this many rows (default 1000000)
 #   SPARQL_TIMEOUT_S   query execution time limit in seconds (default 120)
+#   SPARQL_SORTED_ROWS Virtuoso MaxSortedTopRows: an ORDER BY with LIMIT/OFFSET may sort at most this many rows, or
+#                      the query fails with SR353 (default 1000000, as SPARQL_MAX_ROWS; Virtuoso's own is 10000)
 #   SPARQL_BUFFERS     Virtuoso NumberOfBuffers, 8 KiB each (default 170000, about 1.3 GiB at most)
 #   SPARQL_TXN_LIMIT   Virtuoso TransactionAfterImageLimit in bytes: a transaction writing more is aborted (SR325);
 #                      default 1500000000, enough to replace a 1M-triple graph (Virtuoso's own default is 50 MB)
@@ -37,6 +39,7 @@ HTTP_PORT=${SPARQL_HTTP_PORT:-$DEFAULT_PORT}
 SQL_PORT=${SPARQL_SQL_PORT:-1111}
 MAX_ROWS=${SPARQL_MAX_ROWS:-1000000}
 TIMEOUT_S=${SPARQL_TIMEOUT_S:-120}
+SORTED_ROWS=${SPARQL_SORTED_ROWS:-1000000}
 BUFFERS=${SPARQL_BUFFERS:-170000}
 TXN_LIMIT=${SPARQL_TXN_LIMIT:-1500000000}
 START_TIMEOUT_S=${SPARQL_START_TIMEOUT_S:-120}
@@ -101,6 +104,8 @@ DisableUnixSocket  = 1
 NumberOfBuffers    = $BUFFERS
 MaxDirtyBuffers    = $((BUFFERS * 3 / 4))
 MaxQueryMem        = 1G
+; an ORDER BY with LIMIT/OFFSET sorting more rows than this fails with SR353 (Virtuoso's default: 10000)
+MaxSortedTopRows   = $SORTED_ROWS
 ; the default (50 MB) aborts a transaction writing more, such as the MOVE that swaps in a 1M-triple graph (SR325)
 TransactionAfterImageLimit = $TXN_LIMIT
 CheckpointInterval = 60

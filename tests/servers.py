@@ -81,8 +81,9 @@ def oxigraph(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def virtuoso_tiny(tmp_path_factory):
-    """A second Virtuoso that cuts every result at 20 rows."""
-    yield from running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20")
+    """A second Virtuoso that cuts every result at 20 rows, and sorts at most 30 for an ORDER BY with LIMIT/OFFSET."""
+    yield from running("virtuoso", tmp_path_factory.mktemp("virtuoso-tiny"), SPARQL_MAX_ROWS="20",
+                       SPARQL_SORTED_ROWS="30")
 
 
 __all__ = ["Server", "free_port", "oxigraph", "running", "virtuoso", "virtuoso_tiny"]

@@ -565,6 +565,25 @@ def test_results_cut_at_result_set_max_rows_are_an_error(virtuoso_tiny):
             query_endpoint(virtuoso_tiny.url, text, graph=iri)
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 20", graph=iri).rows) == 20
     assert len(query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", graph=iri).rows) == 5
+    with pytest.raises(EndpointError, match="ResultSetMaxRows limit of 20") as caught:
+        query_endpoint(virtuoso_tiny.url, "SELECT * WHERE { ?s ?p ?o }", graph=iri)
+    assert "raise ResultSetMaxRows (virtuoso.ini, [SPARQL]; SPARQL_MAX_ROWS" in str(caught.value)
+
+
+@servers
+def test_sorted_pages_past_virtuosos_max_sorted_top_rows_are_an_error_naming_it(virtuoso_tiny):
+    """Pages of an ORDER BY end at MaxSortedTopRows (30 in this Virtuoso, 10,000 by default), below the row cap a
+    client would page under: the error says which setting, where, and what to do."""
+    iri = new_graph_iri()
+    publish(other_graph(30), virtuoso_tiny.url, graph=iri, **virtuoso_tiny.credentials)
+    page = "SELECT ?s ?o WHERE {{ ?s ?p ?o }} ORDER BY ?s ?o LIMIT 10 OFFSET {}"
+    assert len(query_endpoint(virtuoso_tiny.url, page.format(20), graph=iri).rows) == 10  # 30 rows sorted: allowed
+    with pytest.raises(EndpointError, match="Virtuoso sorts at most MaxSortedTopRows rows") as caught:
+        query_endpoint(virtuoso_tiny.url, page.format(21), graph=iri)
+    message = str(caught.value)
+    assert "SR353" in message and "SPARQL_SORTED_ROWS for scripts/sparql-server.sh" in message
+    assert caught.value.exit_code == 3
+    assert len(query_endpoint(virtuoso_tiny.url, page.format(21).replace("ORDER BY ?s ?o ", ""), graph=iri).rows) == 10
 
 
 def with_blank_nodes(size: int) -> Graph:

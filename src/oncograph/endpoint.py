@@ -563,8 +563,9 @@ def _check_complete(ctx: _Context, headers: Mapping[str, str], text: str) -> Non
 def _max_rows_error(ctx: _Context, max_rows: str | int) -> EndpointError:
     return EndpointError(
         f"{ctx.query_url} cut the result at its ResultSetMaxRows limit of {max_rows} rows, so it may be incomplete;"
-        " page through it with ORDER BY, LIMIT and OFFSET below that limit, or raise ResultSetMaxRows"
-        " (SPARQL_MAX_ROWS for scripts/sparql-server.sh)", url=ctx.query_url)
+        " raise ResultSetMaxRows (virtuoso.ini, [SPARQL]; SPARQL_MAX_ROWS for scripts/sparql-server.sh), or ask"
+        " for less (pages with ORDER BY, LIMIT and OFFSET end at Virtuoso's MaxSortedTopRows, 10,000 rows by"
+        " default)", url=ctx.query_url)
 
 
 def _check_graph_not_cut(ctx: _Context, body: bytes) -> None:
@@ -1080,6 +1081,12 @@ def _status_error(ctx: _Context, url: str, status: int, reason: str, body: bytes
     if status >= 500 and _TIMEOUT_WORDS.search(said):
         return EndpointError(f"{url} stopped the request at its time limit ({status}: {said}); simplify the"
                              " query or raise the server's limit", url=url, status=status)
+    if status >= 500 and "SR353" in said:  # Virtuoso's MaxSortedTopRows, a limit of its own below ResultSetMaxRows
+        return EndpointError(
+            f"{url} refused to sort that many rows ({status}: {said}): Virtuoso sorts at most MaxSortedTopRows rows"
+            " (virtuoso.ini, [Parameters]; 10,000 by default) for an ORDER BY with LIMIT or OFFSET, so such pages"
+            " end there; raise MaxSortedTopRows (SPARQL_SORTED_ROWS for scripts/sparql-server.sh), or drop the"
+            " ORDER BY", url=url, status=status)
     if status >= 500:  # the server ran the request and failed: the same request would fail the same way
         return error
     if status == 401:
