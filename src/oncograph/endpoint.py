@@ -448,6 +448,21 @@ def copy_graph(
     return _parse_graph(ctx, headers, joined, oxigraph_above=oxigraph_above)
 
 
+def copy_progress(say: Callable[[str], None] | None) -> Callable[[int, int], None] | None:
+    """A ``progress`` for :func:`copy_graph` that says a line for each tenth of a copy in pages (a million triples
+    from a Virtuoso cut at 10,000 rows: 100 pages, 20 s)."""
+    if say is None:
+        return None
+    started, said = time.perf_counter(), set()
+
+    def report(copied: int, total: int) -> None:
+        tenth = copied * 10 // max(total, 1)
+        if tenth not in said:
+            said.add(tenth)
+            say(f"copied {copied:,} of {total:,} triples from the endpoint ({time.perf_counter() - started:.1f} s)")
+    return report
+
+
 def _summary(ctx: _Context, graph_iri: str) -> tuple[int, str, str, str]:
     """A graph summed up on the server, to tell whether it changed between two requests: its triples, the
     characters of their subjects and objects, and the least and greatest MD5 of a triple's text."""

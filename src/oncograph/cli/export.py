@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+from .query import endpoint_options
 
 FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graphml, gexf, csv (the default network"
                " projection; `oncograph analyse export` takes the projection options); default: from the --out"
@@ -25,16 +28,24 @@ FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graph
               help="canonical: sorted, so a data change is a small text diff; store: streamed in Oxigraph's order, "
                    "3-5x faster on big graphs, same triples, same bytes for the same input, but not sorted "
                    "(turtle, nt, jsonld, trig, nquads; TriG and N-Quads then hold one default graph).")
-def export_cmd(files, data_dir, fmt, outs, force, order):
-    """Write the graph built from data/ (or read from RDF FILES) in one format, or several (--out repeated).
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Export a named graph of this SPARQL server (Virtuoso or Oxigraph) instead: copied whole, in "
+                   "pages where Virtuoso's ResultSetMaxRows would cut it. Not with FILES or --data.")
+@endpoint_options
+def export_cmd(files, data_dir, fmt, outs, force, order, endpoint, graph_iri, user, password):
+    """Write the graph built from data/ (or read from RDF FILES, or copied from a SPARQL --endpoint) in one format,
+    or several (--out repeated).
 
     The output path is checked before any work. A graph with SHACL violations is reported and, unless --force,
-    not written (exit 1). TriG and N-Quads keep one named graph per source document. Big FILES are read into
-    Oxigraph (see `oncograph validate`), so exporting a million triples takes seconds, not minutes.
+    not written (exit 1). TriG and N-Quads keep one named graph per source document (a graph from an endpoint is
+    one graph, so they hold it as the default graph). Big FILES are read into Oxigraph (see `oncograph validate`),
+    so exporting a million triples takes seconds, not minutes.
     """
     from ..errors import InputError
     from ..export import (check_graph, check_output_file, check_projection, check_store_format, export,
                           resolve_format, serialize)
+
+    source = _Source(files, data_dir, endpoint, graph_iri, user, password)
 
     if len(outs) > 1:
         if fmt is not None:
@@ -42,7 +53,7 @@ def export_cmd(files, data_dir, fmt, outs, force, order):
                              " from its file's extension: drop --format")
         if any(str(o) == "-" for o in outs):
             raise InputError("--out -: standard output takes one format; give file paths when repeating --out")
-        return _export_several(files, data_dir, outs, force, order)
+        return _export_several(source, outs, force, order)
     out = outs[0] if outs else None
     to_stdout = out is None or str(out) == "-"
     fmt = resolve_format(fmt, None if to_stdout else out)
@@ -55,12 +66,8 @@ def export_cmd(files, data_dir, fmt, outs, force, order):
         raise InputError("--order store streams to a file: give --out PATH")
     if not to_stdout:
         check_output_file(out)
-    if files and data_dir:
-        raise InputError("give either RDF FILES or --data, not both")
-    if order == "store" and not files:
-        raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and is"
-                         " written in canonical order: drop --order store")
-    graph, dataset, triples = _read(files, data_dir, order, keep_graphs=fmt.is_dataset)
+    source.check(order)
+    graph, dataset, triples = _read(source, order, keep_graphs=fmt.is_dataset)
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
     if to_stdout:
         check_graph(graph, force=force, warn=warn)
@@ -71,15 +78,46 @@ def export_cmd(files, data_dir, fmt, outs, force, order):
     click.echo(f"wrote {path} ({fmt.value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
 
 
-def _read(files, data_dir, order: str, *, keep_graphs: bool):
-    """(graph, dataset or None, triple count) from RDF FILES, or built from data/.
+@dataclass(frozen=True)
+class _Source:
+    """Where export reads the graph: RDF files, the curated data (built), or a named graph on a SPARQL server."""
+
+    files: tuple
+    data_dir: Path | None
+    endpoint: str | None
+    graph_iri: str | None
+    user: str | None
+    password: str | None
+
+    def check(self, order: str) -> None:
+        """Refuse sources given together, and --order store for the curated build, before any work."""
+        from ..errors import InputError
+
+        if self.endpoint is not None and (self.files or self.data_dir):
+            raise InputError("--endpoint exports a graph from a SPARQL server: give it without RDF FILES or --data")
+        if self.endpoint is None and (self.graph_iri or self.user or self.password):
+            given = "--graph" if self.graph_iri else "--user/--password"
+            raise InputError(f"{given} is for a SPARQL server: give --endpoint URL too")
+        if self.files and self.data_dir:
+            raise InputError("give either RDF FILES or --data, not both")
+        if order == "store" and not (self.files or self.endpoint):
+            raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and"
+                             " is written in canonical order: drop --order store")
+
+
+def _read(source: _Source, order: str, *, keep_graphs: bool):
+    """(graph, dataset or None, triple count) from RDF FILES, a SPARQL server, or built from data/.
 
     FILES are read into one graph the fast way (big ones into Oxigraph) unless a dataset format in canonical order
-    needs their named graphs (``keep_graphs``).
+    needs their named graphs (``keep_graphs``). A copy from a server is held in Oxigraph when big, or for
+    ``--order store``, which streams from Oxigraph.
     """
     from ..build import build, union_graph
     from ..export import read_rdf_files
 
+    files, data_dir = source.files, source.data_dir
+    if source.endpoint is not None:
+        return _copy(source, order)
     if files and not (keep_graphs and order == "canonical"):
         from ..store import OXIGRAPH_ABOVE, Backend, count_triples, new_graph
         from .progress import load_files
@@ -92,7 +130,25 @@ def _read(files, data_dir, order: str, *, keep_graphs: bool):
     return graph, dataset, len(graph)
 
 
-def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
+def _copy(source: _Source, order: str):
+    from ..endpoint import copy_graph, copy_progress
+    from ..errors import InputError
+    from ..namespaces import bind_prefixes
+    from ..query import DEFAULT_GRAPH_IRI
+    from ..store import OXIGRAPH_ABOVE, count_triples
+    from .progress import say
+
+    iri = source.graph_iri or DEFAULT_GRAPH_IRI
+    graph = copy_graph(source.endpoint, iri, user=source.user, password=source.password,
+                       oxigraph_above=0 if order == "store" else OXIGRAPH_ABOVE, progress=copy_progress(say))
+    triples = count_triples(graph)
+    if triples == 0:
+        raise InputError(f"the graph <{iri}> on {source.endpoint} holds no triples, so there is nothing to export;"
+                         " name the graph with --graph (`oncograph publish` puts it in <" + DEFAULT_GRAPH_IRI + ">)")
+    return bind_prefixes(graph), None, triples
+
+
+def _export_several(source: _Source, outs, force: bool, order: str) -> None:
     """Several --out files from one read of the graph; every path and format is checked before any work."""
     from ..errors import InputError
     from ..export import (Format, check_graph, check_output_file, check_projection, check_store_format,
@@ -109,12 +165,8 @@ def _export_several(files, data_dir, outs, force: bool, order: str) -> None:
             raise InputError(f"--out {out}: given twice; give each output file once")
         seen.add(path.resolve())
         formats[path] = fmt
-    if files and data_dir:
-        raise InputError("give either RDF FILES or --data, not both")
-    if order == "store" and not files:
-        raise InputError("--order store is for big RDF FILES read into Oxigraph; the curated build is small and is"
-                         " written in canonical order: drop --order store")
-    graph, dataset, triples = _read(files, data_dir, order, keep_graphs=any(f.is_dataset for f in formats.values()))
+    source.check(order)
+    graph, dataset, triples = _read(source, order, keep_graphs=any(f.is_dataset for f in formats.values()))
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
     check_graph(graph, force=force, warn=warn)
     if order == "store":

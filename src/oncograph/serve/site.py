@@ -259,20 +259,6 @@ def _remote(endpoint: str, graph_iri: str | None, text: str, form: str, limits: 
     return answer
 
 
-def _copy_progress(say: Callable[[str], None] | None) -> Callable[[int, int], None] | None:
-    """A line for each tenth of a copy in pages (a million triples from a Virtuoso cut at 10,000 rows: 100 pages)."""
-    if say is None:
-        return None
-    started, said = time.perf_counter(), set()
-
-    def report(copied: int, total: int) -> None:
-        tenth = copied * 10 // max(total, 1)
-        if tenth not in said:
-            said.add(tenth)
-            say(f"copied {copied:,} of {total:,} triples from the endpoint ({time.perf_counter() - started:.1f} s)")
-    return report
-
-
 def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, endpoint: str | None = None,
               endpoint_graph: str | None = None, dist_dir: Path | None = None, limits: Limits = DEFAULT_LIMITS,
               workers: int = 2, engine: Engine | str = Engine.AUTO, say: Callable[[str], None] | None = None) -> Site:
@@ -287,8 +273,10 @@ def open_site(*, data_dir: Path | None = None, graph_file: Path | None = None, e
     if graph_file is not None:
         loaded = load_from_file(graph_file)
     elif endpoint is not None:
+        from ..endpoint import copy_progress
+
         loaded = load_from_endpoint(endpoint, graph_iri=endpoint_graph, timeout_s=max(limits.timeout_s, 60.0),
-                                    progress=_copy_progress(say))
+                                    progress=copy_progress(say))
     else:
         loaded = load_from_data(data_dir)
     from ..store import count_triples
