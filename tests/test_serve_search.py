@@ -188,3 +188,41 @@ def test_organisation_names_of_the_curated_data_are_each_name_once_in_name_order
     names = index.organisation_names
     assert names == sorted(set(names), key=str.casefold)
     assert "European Society for Medical Oncology" in names and "Andrés Cervantes" not in names
+
+
+@pytest.fixture(scope="module")
+def landscape_index():
+    from oncograph import synth
+
+    return SearchIndex(synth.generate_graph(1500, seed=6))
+
+
+def test_suggestions_from_the_lookup_are_those_of_a_scan_of_every_name(landscape_index, index):
+    """The sorted-list lookup answers as the scan of every name would, for prefixes of names and words, pieces
+    across word boundaries, whole names, substrings inside words, accents and case, at several limits; and the
+    scan is skipped when the lookup alone fills the list (else the lookup would be tested against itself)."""
+    import random
+
+    rng = random.Random(3)
+    for idx in (landscape_index, index):
+        names = sorted({f for _, folds in idx._organisation_folds for f in folds})
+        texts = {"ca", "cancer", "cancer soc", "society of", "of", "e", "zzz", "Société", "ÉUROPE", "a b"}
+        for name in rng.sample(names, min(150, len(names))):
+            words = name.split(" ")
+            start = rng.randrange(len(name))
+            texts |= {name, name[:2], name[:rng.randint(1, len(name))], name[start:start + rng.randint(1, 8)],
+                      words[-1][:3], " ".join(words[1:3])[:rng.randint(1, 12)], name.upper()}
+        for text in sorted(t for t in texts if fold(t)):  # text that folds to nothing gets nothing (tested above)
+            for limit in (1, 3, 20, 100_000):
+                assert idx.suggest_names(text, limit=limit) == idx._suggest_by_scan(fold(text), limit=limit), \
+                    (text, limit)
+
+    def no_scan(q, *, limit):
+        raise AssertionError(f"scanned every name for {q!r}")
+
+    landscape_index.__dict__["_suggest_by_scan"] = no_scan  # the instance's own attribute, this test only
+    try:
+        assert len(landscape_index.suggest_names("ca")) == 20  # enough names start with it: no scan
+        assert len(landscape_index.suggest_names("society for")) == 20  # words inside names, found by the word list
+    finally:
+        del landscape_index.__dict__["_suggest_by_scan"]

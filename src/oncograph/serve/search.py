@@ -8,7 +8,9 @@ finds patient advocacy groups too.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -146,10 +148,50 @@ class SearchIndex:
         """Up to ``limit`` organisation names for what a reader has typed, accents and case aside: first those whose
         name, acronym or other name is it, then those where one starts with it, then those with a word that does,
         then those containing it; in name order within each. The name given is always the preferred one, which
-        :meth:`best` resolves."""
+        :meth:`best` resolves.
+
+        The first three kinds are looked up in sorted lists of names and of words; only when they give fewer than
+        ``limit`` names are all names scanned for the fourth (:meth:`_suggest_by_scan`, which gives the same answer
+        alone), so most of what a reader types costs a lookup, not a pass over every organisation."""
         q = fold(text or "")
         if not q:
             return []
+        names, name_labels, words, word_labels, word_names = self._name_lookup
+        found: dict[str, int] = {}
+
+        def note(label: str, rank: int) -> None:
+            if rank < found.get(label, 4):
+                found[label] = rank
+
+        i = bisect_left(names, q)
+        while i < len(names) and names[i].startswith(q):
+            note(name_labels[i], 0 if names[i] == q else 1)
+            i += 1
+        first, _, rest = q.partition(" ")
+        spaced = " " + q
+        # a word (not the first) starts with q: with one word typed, a prefix of the word list; with several, the
+        # typed first word is a whole word of the name, and the rest is checked in the name
+        i = bisect_left(words, first if rest else q)
+        while i < len(words) and (words[i] == first if rest else words[i].startswith(q)):
+            if not rest or spaced in word_names[i]:
+                note(word_labels[i], 2)
+            i += 1
+        if len(found) < limit:  # room for names merely containing q: only a pass over every name finds them
+            return self._suggest_by_scan(q, limit=limit)
+        return sorted(found, key=lambda name: (found[name], name.casefold(), name))[:limit]
+
+    @cached_property
+    def _name_lookup(self) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+        """Sorted folded names with their preferred names; and every word after a name's first, sorted, with the
+        preferred name and the folded name it is part of (lists side by side: a few pointers per word)."""
+        pairs = sorted({(folded, label) for label, folds in self._organisation_folds for folded in folds})
+        in_words = sorted({(sys.intern(word), label, folded) for label, folds in self._organisation_folds
+                           for folded in folds for word in folded.split(" ")[1:]})
+        return ([f for f, _ in pairs], [label for _, label in pairs], [w for w, _, _ in in_words],
+                [label for _, label, _ in in_words], [f for _, _, f in in_words])
+
+    def _suggest_by_scan(self, q: str, *, limit: int) -> list[str]:
+        """What :meth:`suggest_names` answers for the folded text ``q``, by testing every organisation's names."""
         spaced = " " + q
         found: dict[str, int] = {}
         for label, names in self._organisation_folds:
