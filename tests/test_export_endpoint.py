@@ -7,6 +7,7 @@ pages (this Virtuoso cuts answers at 20 rows); Oxigraph server gives the same tr
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -87,10 +88,13 @@ def test_export_from_a_server_refuses_what_it_cannot_do(oxigraph, tmp_path):
         (["--endpoint", oxigraph.url, "--data", "data"], "without RDF FILES or --data"),
         (["--endpoint", oxigraph.url, str(tmp_path / "some.ttl")], "without RDF FILES or --data"),
         (["--graph", "urn:example:g"], "--graph is for a SPARQL server: give --endpoint URL too"),
-        (["--user", "dba"], "--user/--password is for a SPARQL server"),
     ]:
         done = oncograph("export", *args, "--out", out)
         assert done.returncode == 2 and said in done.stderr, done.stderr
     assert not Path(out).exists()
+    credentials = {**os.environ, "ONCOGRAPH_ENDPOINT_USER": "dba", "ONCOGRAPH_ENDPOINT_PASSWORD": "dba"}
+    local = subprocess.run([EXE, "export", "--out", out], capture_output=True, text=True, timeout=300, env=credentials)
+    assert local.returncode == 0 and Path(out).stat().st_size > 0  # credentials in the environment (as the README
+    Path(out).unlink()                                               # sets them) do not stop a local export
     gone = oncograph("export", "--endpoint", "http://127.0.0.1:9", "--out", out)
     assert gone.returncode == 3 and "127.0.0.1:9" in gone.stderr and not Path(out).exists()

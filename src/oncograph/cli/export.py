@@ -95,9 +95,8 @@ class _Source:
 
         if self.endpoint is not None and (self.files or self.data_dir):
             raise InputError("--endpoint exports a graph from a SPARQL server: give it without RDF FILES or --data")
-        if self.endpoint is None and (self.graph_iri or self.user or self.password):
-            given = "--graph" if self.graph_iri else "--user/--password"
-            raise InputError(f"{given} is for a SPARQL server: give --endpoint URL too")
+        if self.endpoint is None and self.graph_iri:  # --user/--password may come from the environment: not refused
+            raise InputError("--graph is for a SPARQL server: give --endpoint URL too")
         if self.files and self.data_dir:
             raise InputError("give either RDF FILES or --data, not both")
         if order == "store" and not (self.files or self.endpoint):
