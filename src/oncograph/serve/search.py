@@ -178,7 +178,7 @@ class SearchIndex:
             i += 1
         if len(found) < limit:  # room for names merely containing q: only a pass over every name finds them
             return self._suggest_by_scan(q, limit=limit)
-        return sorted(found, key=lambda name: (found[name], name.casefold(), name))[:limit]
+        return _best_ranked(found, limit)
 
     @cached_property
     def _name_lookup(self) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
@@ -208,7 +208,7 @@ class SearchIndex:
                     rank = min(rank, 3)
             if rank < 4 and rank < found.get(label, 4):
                 found[label] = rank
-        return sorted(found, key=lambda name: (found[name], name.casefold(), name))[:limit]
+        return _best_ranked(found, limit)
 
     def options(self, facet: str) -> list[FacetOption]:
         """The concepts of a facet's scheme that some entity falls under, as a tree in label order, with counts."""
@@ -384,3 +384,8 @@ def _concepts(graph: Graph) -> dict[str, Concept]:
                     todo.append(b)
         out[iri] = Concept(iri, cid, label, scheme, frozenset(seen))
     return out
+
+
+def _best_ranked(found: dict[str, int], limit: int) -> list[str]:
+    """The ``limit`` names of best rank, in name order within a rank (what both ways of suggesting return)."""
+    return sorted(found, key=lambda name: (found[name], name.casefold(), name))[:limit]
