@@ -378,12 +378,21 @@ CASES: list[Case] = [
         ("rel:establishment/glcc", "onco:Establishment", "2001^^xsd:gYear", None),
         ("rel:establishment/spaen", "onco:Establishment", "2009-04^^xsd:gYearMonth", None),
         ("rel:establishment/walce", "onco:Establishment", "2006^^xsd:gYear", None),
-        # the four parts played in the signature ceremony have no dates of their own: the ceremony's (October
-        # 2023, no end stated) date them
-        *[(f"rel:event-role/{who}--esmo-who-signature-ceremony-2023--participant", "onco:EventRole",
-           "2023-10^^xsd:gYearMonth", None) for who in CEREMONY_PARTICIPANTS],
+        # not the four parts played in the signature ceremony: they have no dates of their own, and the
+        # ceremony's (October 2023, start stated, end derived) are long past
         (PARTNERSHIP, "onco:Partnership", "2013^^xsd:gYear", None),
     ])),
+    Case("relationships-as-of", {"date": "2023-10-31"}, Rows([  # the ceremony's last possible day
+        ("rel:establishment/glcc", "onco:Establishment", "2001^^xsd:gYear", None),
+        ("rel:establishment/spaen", "onco:Establishment", "2009-04^^xsd:gYearMonth", None),
+        ("rel:establishment/walce", "onco:Establishment", "2006^^xsd:gYear", None),
+        # the ceremony's dates date its four parts
+        *[(f"rel:event-role/{who}--esmo-who-signature-ceremony-2023--participant", "onco:EventRole",
+           "2023-10^^xsd:gYearMonth", "2023-10^^xsd:gYearMonth") for who in CEREMONY_PARTICIPANTS],
+        (PARTNERSHIP, "onco:Partnership", "2013^^xsd:gYear", None),
+    ])),
+    Case("relationships-as-of", {"date": "2023-11-01"}, Column("relationship", [  # the day after
+        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
     Case("relationships-as-of", {"date": "2023-09-30"}, Column("relationship", [  # the day before the ceremony
         "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
     Case("relationships-as-of", {"date": "2023-10-01"}, Column("relationship", [  # the first day it can mean
@@ -394,11 +403,9 @@ CASES: list[Case] = [
     Case("relationships-as-of", {"date": "2009-03-31"}, Column("relationship", [  # SPAEN: April 2009
         "rel:establishment/glcc", "rel:establishment/walce"])),
     Case("relationships-as-of", {"date": "2026-12-31"}, Column("relationship", [  # the plan's last day
-        PLAN, "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", *CEREMONY_ROLES,
-        PARTNERSHIP])),
+        PLAN, "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
     Case("relationships-as-of", {"date": "2027-01-01"}, Column("relationship", [
-        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", *CEREMONY_ROLES,
-        PARTNERSHIP])),
+        "rel:establishment/glcc", "rel:establishment/spaen", "rel:establishment/walce", PARTNERSHIP])),
     Case("organisation-relationships-as-of", {}, Rows([  # ESMO on 1 January 2020: not yet the 2024 plan
         ("rel:campaign-participation/rare-cancers-europe--esmo--partner", "onco:CampaignParticipation",
          "orgs:rare-cancers-europe", "Rare Cancers Europe"),
@@ -420,8 +427,7 @@ CASES: list[Case] = [
          "orgs:esmo-patient-advocates-wg", "ESMO Patient Advocates Working Group"),
     ])),
     Case("organisation-relationships-as-of", {"org": "orgs:who", "date": "2025-01-01"}, Column("relationship", [
-        PLAN,  # in force in 2025
-        "rel:event-role/who--esmo-who-signature-ceremony-2023--participant",
+        PLAN,  # in force in 2025; the 2023 signature ceremony is not (it took place in October 2023)
         STATUS, PARTNERSHIP,
         "rel:sub-organisation/who--iarc", "rel:sub-organisation/who--who-uhc-division"])),
     Case("relationship-changes", {}, Rows([
@@ -548,7 +554,9 @@ CASES: list[Case] = [
         ("rel:sub-organisation/isber--esbb", "onco:SubOrganisation", RCE, RCE_TITLE)])),
     Case("relationships-between", {"a": "orgs:esmo", "b": "orgs:iarc"}, Rows([])),
     Case("derived-dates", {}, Rows([
+        ("event:esmo-congress-2023", "end", "2023-10^^xsd:gYearMonth", Has("within October 2023"), RENEWAL),
         ("event:esmo-congress-2023", "start", "2023-10^^xsd:gYearMonth", Has("last October"), RENEWAL),
+        (CEREMONY, "end", "2023-10^^xsd:gYearMonth", Has("within October 2023"), RENEWAL),
         (CEREMONY, "start", "2023-10^^xsd:gYearMonth", Has("last October"), RENEWAL),
         (PARTNERSHIP, "start", "2013^^xsd:gYear", Has("2023 - 10 = 2013"), RENEWAL),
     ])),
