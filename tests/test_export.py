@@ -210,6 +210,29 @@ def test_blank_nodes_get_canonical_labels():
     assert isomorphic(one, Graph().parse(data=serialize_graph(one, Format.TURTLE), format="turtle"))
 
 
+def test_canonical_labels_only_the_triples_with_blank_nodes_and_gives_rdflibs_labels(tmp_path):
+    """canonical() relabels just the triples naming a blank node; the labels are those rdflib's canonical labelling
+    of the whole graph gives (the shapes, with their property blank nodes and lists), and isomorphic graphs with
+    other labels come out the same."""
+    from rdflib.compare import to_canonical_graph
+
+    from oncograph.export import canonical
+    from oncograph.paths import load_shapes
+
+    shapes = load_shapes()
+    assert any(isinstance(o, BNode) for o in shapes.objects())
+    assert set(canonical(shapes)) == set(to_canonical_graph(shapes))
+    relabelled = Graph()
+    renamed: dict = {}
+    for s_, p, o in shapes:
+        relabelled.add(tuple(renamed.setdefault(t, BNode()) if isinstance(t, BNode) else t for t in (s_, p, o)))
+    assert set(relabelled) != set(shapes)
+    assert set(canonical(relabelled)) == set(canonical(shapes))
+    plain = Graph()
+    plain.add((ESMO, SKOS.note, Literal("no blank node")))
+    assert canonical(plain) is plain
+
+
 def test_trig_and_nquads_have_one_named_graph_per_source_document(built):
     """Each relationship node's triples are in the graph of each source it cites, and only there."""
     ds = Dataset()

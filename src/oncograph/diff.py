@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .errors import InputError
-from .export import _Namer, canonical, read_rdf, term_key
+from .export import _Namer, canonical, canonical_blank_triples, read_rdf, term_key
 from .jsonld import key_for
 from .model import EVENT_ROLE_EDGES, REL_TYPES
 from .namespaces import ONCO, ORG, SCHEMA, bind_prefixes
@@ -300,26 +300,41 @@ def diff_releases(old: Path | str, new: Path | str, *, progress: Callable[[str],
     if all(f.suffix.lower() in _OXIGRAPH_READS for f in files) and \
             max(f.stat().st_size for f in files) > OXIGRAPH_ABOVE:
         say(f"comparing the triples of {files[0]} and {files[1]} ...")
-        difference = _difference_of_files(*files)
-        if difference is not None:
-            say(f"{len(difference[0]):,} triples removed, {len(difference[1]):,} added "
-                f"({time.perf_counter() - started:.1f} s); reading both for the names ...")
-            d = diff_graphs(load_release(files[0], oxigraph=True), load_release(files[1], oxigraph=True),
-                            old_name=str(old), new_name=str(new), difference=difference)
-            say(f"compared in {time.perf_counter() - started:.1f} s")
-            return d
-        say("triples with blank nodes differ: giving them canonical labels first (slow for big files) ...")
-    else:
-        say(f"reading {files[0]} and {files[1]} ...")
+        removed, added, relabelled = _difference_of_files(*files)
+        say(f"{len(removed):,} triples removed, {len(added):,} added "
+            f"({time.perf_counter() - started:.1f} s); reading both for the names ...")
+        graphs = [load_release(f, oxigraph=True) for f in files]
+        if relabelled is not None:  # the report names blank nodes by their canonical labels, as the rdflib path
+            for graph, triples in zip(graphs, relabelled):
+                _relabel_blank_nodes(graph, triples)
+        d = diff_graphs(*graphs, old_name=str(old), new_name=str(new), difference=(removed, added))
+        say(f"compared in {time.perf_counter() - started:.1f} s")
+        return d
+    say(f"reading {files[0]} and {files[1]} ...")
     d = diff_graphs(load_release(old), load_release(new), old_name=str(old), new_name=str(new))
     say(f"compared in {time.perf_counter() - started:.1f} s")
     return d
 
 
-def _difference_of_files(old: Path, new: Path) -> tuple[list, list] | None:
-    """(removed, added) rdflib triples between two files, compared as pyoxigraph parses them (lexical forms kept;
-    named graphs merged); None when a triple with a blank node differs, as its label means nothing across files
-    and the graphs need canonical labels first."""
+def _relabel_blank_nodes(graph: Graph, triples: set) -> None:
+    """Replace the triples with blank nodes of an Oxigraph-held graph by ``triples``, their canonical relabelling."""
+    import pyoxigraph as ox
+
+    from .store import held_graph
+
+    store, name = held_graph(graph)
+    pattern = "?s ?p ?o" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{ ?s ?p ?o }}"
+    store.update(f"DELETE {{ {pattern} }} WHERE {{ {pattern} FILTER (isBlank(?s) || isBlank(?o)) }}")
+    for t in triples:
+        graph.add(t)
+
+
+def _difference_of_files(old: Path, new: Path) -> tuple[list, list, tuple[set, set] | None]:
+    """(removed, added, relabelled): rdflib triples between two files, compared as pyoxigraph parses them (lexical
+    forms kept; named graphs merged). Where a triple with a blank node differs, the triples with blank nodes of each
+    file are compared with canonical labels (:func:`oncograph.export.canonical_blank_triples`); the triples of the
+    answer carry those labels, and ``relabelled`` holds each file's triples with blank nodes so labelled (else
+    None)."""
     import pyoxigraph as ox
 
     from .store import FORMATS, converter, parse_error
@@ -341,6 +356,9 @@ def _difference_of_files(old: Path, new: Path) -> tuple[list, list] | None:
         gone = parsed_lines(b"\n".join(lines[0] - lines[1]), old, raw[0])
         came = parsed_lines(b"\n".join(lines[1] - lines[0]), new, raw[1])
         removed, added = gone - came, came - gone
+
+        def with_blank_nodes(i: int) -> set:
+            return parsed_lines(b"\n".join(line for line in lines[i] if b"_:" in line), (old, new)[i], raw[i])
     else:
         sets = []
         for path in (old, new):
@@ -350,13 +368,23 @@ def _difference_of_files(old: Path, new: Path) -> tuple[list, list] | None:
             except SyntaxError as exc:
                 raise parse_error(path, name, exc) from None
         removed, added = sets[0] - sets[1], sets[1] - sets[0]
+
+        def with_blank_nodes(i: int) -> set:
+            return sets[i]
     term = converter()
-    out = []
-    for triples in (removed, added):
-        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
-            return None
-        out.append([(term(t.subject), term(t.predicate), term(t.object)) for t in triples])
-    return out[0], out[1]
+
+    def blank(t) -> bool:
+        return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+    out = [[(term(t.subject), term(t.predicate), term(t.object)) for t in triples if not blank(t)]
+           for triples in (removed, added)]
+    if not (any(blank(t) for t in removed) or any(blank(t) for t in added)):
+        return out[0], out[1], None
+    # a label means nothing across files: compare every triple with a blank node, of each file, labelled
+    # canonically; those are few in a release, and the triples without one cannot change a label
+    canon = [canonical_blank_triples([(term(t.subject), term(t.predicate), term(t.object))
+                                      for t in with_blank_nodes(i) if blank(t)]) for i in (0, 1)]
+    return out[0] + list(canon[0] - canon[1]), out[1] + list(canon[1] - canon[0]), (canon[0], canon[1])
 
 
 def _line_of(raw: bytes, line: bytes) -> str:
