@@ -110,6 +110,35 @@ def test_plot_command(tmp_path):
     assert isinstance(res.exception, InputError) and "takes 2 name(s)" in str(res.exception)
 
 
+def test_plot_and_analyse_of_a_big_input_say_what_they_do(tmp_path, monkeypatch):
+    """Above PROGRESS_ABOVE bytes (lowered here to a small landscape's size) plot and analyse say on stderr, after
+    reading, that they project and draw, with the network's size and the seconds taken; below it, stderr stays
+    empty, and stdout is the same either way."""
+    from oncograph import synth
+    from oncograph.analyse import project
+    from oncograph.cli import progress
+    from oncograph.store import load_graph
+
+    path = tmp_path / "landscape.ttl"
+    synth.write(path, 120, seed=3)
+    G = project(load_graph(path))
+    quiet = CliRunner().invoke(main, ["plot", "--input", str(path), "--out", str(tmp_path / "q")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    monkeypatch.setattr(progress, "PROGRESS_ABOVE", path.stat().st_size)
+    loud = CliRunner().invoke(main, ["plot", "--input", str(path), "--out", str(tmp_path / "q")])
+    assert loud.exit_code == 0 and loud.stdout == quiet.stdout
+    lines = loud.stderr.splitlines()
+    assert lines[0].startswith(f"reading {path} (") and lines[1].startswith(f"read {path} in ")
+    assert lines[2] == "projecting the relationships onto a network ..."
+    assert lines[3].startswith("projected in ")
+    assert lines[3].endswith(f" s: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges")
+    assert lines[4] == "laying out and drawing the network ..." and lines[5].startswith("drawn in ")
+    assert len(lines) == 6
+    centrality = CliRunner().invoke(main, ["analyse", "centrality", "--input", str(path), "--top", "3"])
+    assert centrality.exit_code == 0, centrality.output
+    assert "projecting the relationships onto a network ..." in centrality.stderr.splitlines()
+
+
 def run(*args):
     return subprocess.run([EXE, *args], capture_output=True, text=True)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from ..errors import InputError
+from .progress import is_big, say
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
                       show_default=True, help="Output: an aligned table, CSV, or JSON (all fields).")
@@ -46,10 +48,21 @@ class ProjectionOptions:
         as_of = parse_user_date(self.as_of, parameter="--as-of") if self.as_of else None
         types = [t for t in (self.types or "").split(",") if t.strip()] or None
         graph = self.graph()
+        started = time.perf_counter()
+        if self.loud:
+            say("projecting the relationships onto a network ...")
         G = project(graph, relationship_types=types, include_people=self.people, include_events=self.events,
                     include_campaigns=self.campaigns, listing_ties=self.listing_ties,
                     follow_mergers=self.follow_mergers, as_of=as_of, undated=self.undated)
+        if self.loud:
+            say(f"projected in {time.perf_counter() - started:.1f} s: {G.number_of_nodes():,} nodes, "
+                f"{G.number_of_edges():,} edges")
         return G, graph
+
+    @property
+    def loud(self) -> bool:
+        """Whether the command says what it does on stderr: for a big --input, as reading it does."""
+        return self.input_file is not None and is_big([self.input_file])
 
     def find(self, G, graph, name: str) -> str:
         from ..analyse import find_node, project
@@ -162,7 +175,6 @@ def centrality_cmd(opts, by, top, sample, error, exact, fmt):
     """
     from ..analyse import centrality
     from ..errors import InputError
-    from .progress import say
 
     if sample and error:
         raise InputError("give --sample or --error, not both")
@@ -201,7 +213,6 @@ def brokers_cmd(opts, between, top, sample, exact, fmt):
     """
     from ..analyse import brokers
     from ..analyse.metrics import DEFAULT_BETWEEN
-    from .progress import say
 
     if exact and sample:
         raise InputError("--exact uses every source: leave out --sample")
@@ -387,6 +398,9 @@ def plot_cmd(opts, what, names, out, formats, depth):
     fmts = [f for f in formats.split(",") if f.strip()]
     check_writable(out)
     G, graph = opts.project()
+    started = time.perf_counter()
+    if opts.loud:
+        say(f"laying out and drawing the {what}{' network' if what == 'ego' else ''} ...")
     if what == "network":
         written = plot_network(G, out / "network", formats=fmts)
     elif what == "ego":
@@ -395,6 +409,8 @@ def plot_cmd(opts, what, names, out, formats, depth):
     else:
         a, b = opts.find(G, graph, names[0]), opts.find(G, graph, names[1])
         written = plot_path(G, shortest_paths(G, a, b, limit=1)[0], out / f"path-{_slug(a)}-{_slug(b)}", formats=fmts)
+    if opts.loud:
+        say(f"drawn in {time.perf_counter() - started:.1f} s")
     for path in written:
         click.echo(f"wrote {path}")
 
