@@ -198,10 +198,9 @@ def test_storing_an_unchanged_file_again_keeps_the_copy_a_query_has_open(tmp_pat
 
 def test_list_and_prune_tell_used_copies_from_stale_ones_and_leftovers(tmp_path, cache, monkeypatch):
     """--list names every copy with its triples, size on disk and whether it is used; --prune removes the copies of
-    changed or deleted files, those another pyoxigraph wrote, and interrupted stores, but not a copy in use nor a
-    store another process is still making."""
-    import json
-
+    changed or deleted files and interrupted stores, but not a copy in use, a store another process is still
+    making, nor the copy another pyoxigraph wrote of a file as it is (another environment's: that goes with
+    --other-versions)."""
     import pyoxigraph as ox
 
     kept, changed, deleted, other = (tmp_path / f"{n}.nt" for n in ("kept", "changed", "deleted", "other"))
@@ -210,8 +209,7 @@ def test_list_and_prune_tell_used_copies_from_stale_ones_and_leftovers(tmp_path,
         storecache.store_file(path)
     changed.write_text('<http://e/a> <http://e/p> "changed" .\n', encoding="utf-8")
     deleted.unlink()
-    mark = storecache.find_copy(other).folder / "oncograph-source.json"
-    mark.write_text(json.dumps({**json.loads(mark.read_text()), "pyoxigraph": "0.0.1"}))
+    _as_if_written_by(storecache.find_copy(other).folder, "0.0.1")
     root = cache / "stores"
     (root / ".0123abcd.999999999.tmp").mkdir()  # an interrupted store (no such process)
     (root / f".4567cdef.{os.getpid()}.tmp").mkdir()  # a store this process is making
@@ -230,15 +228,52 @@ def test_list_and_prune_tell_used_copies_from_stale_ones_and_leftovers(tmp_path,
                for line in lines)
     assert any(line.startswith(f"{changed}: 2 triples, ") and line.endswith("; not used: its file changed since")
                for line in lines)
+    assert any(line.startswith(f"{other}: 2 triples, ") and line.endswith(
+        f"; not used: written by pyoxigraph 0.0.1, not {ox.__version__} (kept by --prune for an environment with"
+        " that version; --prune --other-versions removes it)") for line in lines)
     assert lines[-1].startswith("4 stored copies and 2 leftovers, ") and lines[-1].endswith(f" MB in all, in {root}")
 
     pruned = _run("store", "--prune", cache=cache)
     assert pruned.returncode == 0, pruned.stderr
-    assert pruned.stdout.splitlines()[-1].startswith("removed 3 stored copies and 1 leftover (")
+    assert pruned.stdout.splitlines()[-1].startswith("removed 2 stored copies and 1 leftover (")
     left = {(c.source.name if c.source else c.folder.name) for c in storecache.list_copies()}
-    assert left == {"kept.nt", f".4567cdef.{os.getpid()}.tmp"}
+    assert left == {"kept.nt", "other.nt", f".4567cdef.{os.getpid()}.tmp"}
     assert storecache.open_copy(kept) is not None
     assert _run("store", "--prune", cache=cache).stdout == f"removed 0 stored copies (0.0 MB) from {root}\n"
+    everything = _run("store", "--prune", "--other-versions", cache=cache)
+    assert everything.returncode == 0, everything.stderr
+    assert everything.stdout.splitlines()[0].startswith(f"{other}: 2 triples, ")
+    assert everything.stdout.splitlines()[-1].startswith("removed 1 stored copy (")
+    left = {(c.source.name if c.source else c.folder.name) for c in storecache.list_copies()}
+    assert left == {"kept.nt", f".4567cdef.{os.getpid()}.tmp"}
+
+
+def _as_if_written_by(folder: Path, version: str) -> Path:
+    """Make a stored copy look as if another pyoxigraph had written it: its mark says so, and its folder is named
+    by that identity, as :func:`storecache.store_file` under that version would have named it."""
+    import json
+
+    mark = folder / "oncograph-source.json"
+    identity = {**json.loads(mark.read_text()), "pyoxigraph": version}
+    mark.write_text(json.dumps(identity))
+    key = storecache._key({k: identity[k] for k in ("path", "size", "mtime_ns", "pyoxigraph")})
+    return folder.rename(folder.with_name(key))
+
+
+def test_storing_a_file_again_keeps_the_copy_another_pyoxigraph_made_of_it_as_it_is(tmp_path, cache):
+    """Two environments with different pyoxigraph versions share the cache folder: storing the file in one keeps
+    the other's copy of the same file, but a copy of the file as it was before goes, whoever wrote it;
+    --drop removes every copy."""
+    path = tmp_path / "shared.nt"
+    path.write_text('<http://e/a> <http://e/p> "1" .\n', encoding="utf-8")
+    theirs = _as_if_written_by(storecache.store_file(path).folder, "0.0.1")
+    ours = storecache.store_file(path)
+    assert theirs.is_dir() and ours.folder.is_dir() and ours.folder != theirs
+    path.write_text('<http://e/a> <http://e/p> "2" .\n<http://e/b> <http://e/p> "3" .\n', encoding="utf-8")
+    newer = storecache.store_file(path)
+    assert not theirs.exists() and not ours.folder.exists() and newer.triples == 2
+    again = _as_if_written_by(newer.folder, "0.0.1")
+    assert storecache.drop_copies(path) == 1 and not again.exists()
 
 
 @pytest.mark.parametrize("args, message", [
@@ -246,6 +281,8 @@ def test_list_and_prune_tell_used_copies_from_stale_ones_and_leftovers(tmp_path,
     (["--list", "--prune"], "give one of --list and --prune, not both"),
     (["--drop", "--show", "--list"], "give one of --drop, --show, --list, not several"),
     ([], "name the RDF FILE to store (or give --list or --prune)"),
+    (["--list", "--other-versions"], "--other-versions goes with --prune"),
+    (["x.nt", "--other-versions"], "--other-versions goes with --prune"),
 ])
 def test_store_options_that_do_not_go_together_are_refused(tmp_path, cache, args, message):
     res = _run("store", *args, cache=cache, cwd=tmp_path)

@@ -10,12 +10,14 @@ file.
 
 A copy is found by the file's resolved path, size and modification time, and by the pyoxigraph version that wrote
 it. Once the file changes, the copy is no longer used, and the file is parsed as before until ``oncograph store
-FILE`` is run again; that run also removes the copies of the file's older versions. The copy holds the triples
+FILE`` is run again; that run also removes the copies of the file's older versions (but not another pyoxigraph's
+copy of the file as it is: two environments may share the cache folder). The copy holds the triples
 as an Oxigraph-held graph of :func:`oncograph.store.load_graph` does: named graphs merged into the default graph,
 numbers and dates in Oxigraph's canonical form. Where: ``stores/`` under :func:`oncograph.buildcache.cache_dir`.
 A copy is built in a temporary folder and renamed into place when complete, so a failed or interrupted build
 leaves nothing that would be opened. :func:`list_copies` tells each folder there apart (used, stale, leftover) and
-:func:`prune_copies` removes what is no longer used (``oncograph store --list`` / ``--prune``).
+:func:`prune_copies` removes what is no longer used (``oncograph store --list`` / ``--prune``; another
+pyoxigraph's copies of files as they are only with ``--other-versions``).
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def store_file(path: Path | str, *, say: Callable[[str], None] | None = None) ->
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    removed = drop_copies(path, keep=folder)
+    removed = drop_copies(path, keep=folder, other_versions=False)
     if say:
         say(f"stored {triples:,} triples in {time.perf_counter() - started:.1f} s"
             + (f"; removed {removed} copy of an older version" if removed == 1 else
@@ -164,12 +166,14 @@ def store_file(path: Path | str, *, say: Callable[[str], None] | None = None) ->
     return StoredCopy(path, folder, triples, built)
 
 
-def drop_copies(path: Path | str, *, keep: Path | None = None) -> int:
-    """Remove the stored copies of ``path`` (every version of it, except the folder ``keep``); how many went."""
+def drop_copies(path: Path | str, *, keep: Path | None = None, other_versions: bool = True) -> int:
+    """Remove the stored copies of ``path`` (every version of it, except the folder ``keep``; with ``other_versions``
+    false, not the copies of the file as it is now that another pyoxigraph wrote); how many went."""
     root = stores_dir()
     if root is None or not root.is_dir():
         return 0
     resolved = str(Path(path).resolve())
+    current = _identity(Path(path)) if Path(path).is_file() else None
     removed = 0
     for folder in sorted(root.iterdir()):
         if folder == keep or not folder.is_dir():
@@ -178,17 +182,22 @@ def drop_copies(path: Path | str, *, keep: Path | None = None) -> int:
             mark = json.loads((folder / _MARK).read_text())
         except (OSError, ValueError):
             continue
-        if mark.get("path") == resolved:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed += 1
+        if mark.get("path") != resolved:
+            continue
+        if not other_versions and current is not None and \
+                folder.name == _key({**current, "pyoxigraph": mark.get("pyoxigraph")}):
+            continue  # the file as it is, for another environment's pyoxigraph
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
     return removed
 
 
 @dataclass(frozen=True)
 class Listed:
     """One folder under :func:`stores_dir`: a stored copy (``source`` set) or a leftover, with its size on disk and
-    ``stale``: why it is no longer used ("" while it is the copy of its file as the file is now). ``builder``: the
-    process still storing into it, if any."""
+    ``stale``: why this environment does not use it ("" while it is the copy of its file as the file is now).
+    ``builder``: the process still storing into it, if any. ``other_version``: a copy of the file as it is now, by
+    another pyoxigraph, which an environment with that version sharing the cache folder may still use."""
 
     folder: Path
     source: Path | None
@@ -197,6 +206,7 @@ class Listed:
     bytes: int
     stale: str
     builder: int | None = None
+    other_version: bool = False  # of the file as it is, but written by another pyoxigraph (another environment's)
 
 
 def list_copies() -> list[Listed]:
@@ -219,24 +229,29 @@ def list_copies() -> list[Listed]:
             out.append(Listed(folder, None, 0, "", size, why, builder=pid))
             continue
         source = Path(str(mark.get("path", "")))
-        if mark.get("pyoxigraph") != ox.__version__:
-            why = f"written by pyoxigraph {mark.get('pyoxigraph')}, not {ox.__version__}"
-        elif not source.is_file():
+        version = mark.get("pyoxigraph")
+        other = False
+        if not source.is_file():
             why = "its file is gone"
-        elif folder.name != _key(_identity(source)):
+        elif folder.name != _key({**_identity(source), "pyoxigraph": version}):
             why = "its file changed since"
+        elif version != ox.__version__:
+            # the file is as stored: an environment with that pyoxigraph (sharing the cache folder) may use it
+            why, other = f"written by pyoxigraph {version}, not {ox.__version__}", True
         else:
             why = ""
-        out.append(Listed(folder, source, int(mark.get("triples", 0)), str(mark.get("built", "")), size, why))
+        out.append(Listed(folder, source, int(mark.get("triples", 0)), str(mark.get("built", "")), size, why,
+                          other_version=other))
     return sorted(out, key=lambda c: (c.source is None, str(c.source or ""), c.built, c.folder.name))
 
 
-def prune_copies() -> list[Listed]:
-    """Remove what :func:`list_copies` lists as stale, except a copy another process is still storing; returns what
-    went. A copy in use stays, as does every copy of a file as it is now."""
+def prune_copies(*, other_versions: bool = False) -> list[Listed]:
+    """Remove what :func:`list_copies` lists as stale, except a copy another process is still storing and, unless
+    ``other_versions``, a copy of a file as it is now written by another pyoxigraph (an environment with that version
+    may share the cache folder); returns what went. A copy in use stays."""
     gone = []
     for listed in list_copies():
-        if not listed.stale or listed.builder is not None:
+        if not listed.stale or listed.builder is not None or (listed.other_version and not other_versions):
             continue
         shutil.rmtree(listed.folder, ignore_errors=True)
         if not listed.folder.exists():

@@ -175,9 +175,12 @@ def sparql_cmd(file, fmt, data_dir, input_file, endpoint, graph_iri, user, passw
 @click.option("--list", "list_all", is_flag=True,
               help="List every stored copy (no FILE): its file, triples, size on disk, and whether it is still used.")
 @click.option("--prune", is_flag=True,
-              help="Remove every copy no longer used (no FILE): its file changed or is gone, another pyoxigraph wrote"
-                   " it, or a store was interrupted.")
-def store_cmd(file, drop, show, list_all, prune):
+              help="Remove every copy no longer used (no FILE): its file changed or is gone, or a store was"
+                   " interrupted.")
+@click.option("--other-versions", is_flag=True,
+              help="With --prune: also remove the copies another pyoxigraph wrote of files as they are now (kept by"
+                   " default: an environment with that version may share the cache folder).")
+def store_cmd(file, drop, show, list_all, prune, other_versions):
     """Keep RDF FILE as an on-disk Oxigraph store, so that `query` and `sparql` with `--input FILE` open it at once
     instead of parsing the file each time (a million triples: 0.01 s instead of 2.5 s). Each query then runs on
     disk, about 3 times as long as in memory at a million triples and 13 times at ten million: it pays for one-shot
@@ -193,6 +196,7 @@ def store_cmd(file, drop, show, list_all, prune):
     oncograph store landscape.ttl --drop
     oncograph store --list
     oncograph store --prune
+    oncograph store --prune --other-versions
 
     Exit codes: 0 done; 2 a file that cannot be read or parsed (its line and column named), or a cache folder that
     cannot be written.
@@ -205,10 +209,12 @@ def store_cmd(file, drop, show, list_all, prune):
     if len(chosen) > 1:
         raise InputError(f"give one of {' and '.join(chosen)}, not both" if len(chosen) == 2 else
                          f"give one of {', '.join(chosen)}, not several")
+    if other_versions and not prune:
+        raise InputError("--other-versions goes with --prune: give `oncograph store --prune --other-versions`")
     if list_all or prune:
         if file is not None:
             raise InputError(f"{chosen[0]} covers every stored copy: leave out FILE (or use --show / --drop FILE)")
-        _list_or_prune(storecache, prune=prune)
+        _list_or_prune(storecache, prune=prune, other_versions=other_versions)
         return
     if file is None:
         raise InputError("name the RDF FILE to store (or give --list or --prune)")
@@ -226,16 +232,18 @@ def store_cmd(file, drop, show, list_all, prune):
                f" sparql` with --input {file} now open it")
 
 
-def _list_or_prune(storecache, *, prune: bool) -> None:
+def _list_or_prune(storecache, *, prune: bool, other_versions: bool = False) -> None:
     root = storecache.stores_dir()
     if root is None:
         click.echo("the cache is off (ONCOGRAPH_CACHE=off): there are no stored copies")
         return
-    listed = storecache.prune_copies() if prune else storecache.list_copies()
+    listed = storecache.prune_copies(other_versions=other_versions) if prune else storecache.list_copies()
     for c in listed:
         what = str(c.source) if c.source is not None else c.folder.name
         state = ("removed: " if prune else "not used: " if c.stale else "") + (c.stale or "used while the file"
                                                                                   " is unchanged")
+        if c.other_version and not prune:
+            state += " (kept by --prune for an environment with that version; --prune --other-versions removes it)"
         counted = f"{c.triples:,} triples, " if c.source is not None else ""
         stored = f", stored {c.built}" if c.built else ""
         click.echo(f"{what}: {counted}{c.bytes / 1e6:,.1f} MB{stored}; {state}")
