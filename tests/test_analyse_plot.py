@@ -48,10 +48,7 @@ def test_main_job_hook(built, graph, tmp_path):
 
 def _svg_text(path) -> str:
     """The text drawn in an SVG (written with svg.fonttype "none", so labels stay <text>, searchable and selectable)."""
-    import html
-    import re
-
-    return " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8")))
+    return _svg_text_of(path.read_text(encoding="utf-8"))
 
 
 def test_pictures_draw_the_right_nodes_legend_and_labels(G, tmp_path):
@@ -66,6 +63,34 @@ def test_pictures_draw_the_right_nodes_legend_and_labels(G, tmp_path):
     told = _svg_text(next(p for p in plot_path(G, path, tmp_path / "p") if p.suffix == ".svg"))
     assert "SPAEN" in told and "WHO" in told and "path" in told
     assert "IARC" not in told  # only the path's own nodes are drawn
+
+
+def _tooltips(svg_text: str) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(t) for t in re.findall(r'<g id="oncograph-node-\d+">\s*<title>([^<]*)</title>', svg_text)]
+
+
+def test_every_node_of_an_svg_has_its_whole_name_as_a_tooltip(G, tmp_path):
+    """Labels are cut at three lines (and a crowded picture leaves some out): hovering over a node in the SVG
+    shows its whole name, acronym and kind, first in the node's own group."""
+    svg = next(p for p in plot_network(G, tmp_path / "n") if p.suffix == ".svg").read_text(encoding="utf-8")
+    tips = _tooltips(svg)
+    assert len(tips) == svg.count("<title>") == 56  # one per node drawn
+    assert "European Society for Medical Oncology (ESMO) · professional society" in tips
+    cut = [t for t in tips if t.startswith("European Cancer Organisation Patient")]
+    assert cut and "European Cancer Organisation Patient…" in _svg_text_of(svg)  # the label is cut, the tooltip not
+    ego = next(p for p in plot_ego(G, "org/who", tmp_path / "e") if p.suffix == ".svg").read_text(encoding="utf-8")
+    assert any(t.startswith("International Agency for Research on Cancer (IARC)") for t in _tooltips(ego))
+
+
+def _svg_text_of(svg_text: str) -> str:
+    """The text drawn in an SVG's ``<text>`` elements, joined by spaces."""
+    import html
+    import re
+
+    return " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg_text))
 
 
 def test_a_network_over_the_cap_is_drawn_as_a_core_grown_by_pagerank(G, tmp_path):
@@ -147,3 +172,7 @@ def test_a_crowded_picture_leaves_out_labels_that_would_cover_others_and_says_ho
     assert _covering_pairs(boxes) == []
     caption = " ".join(t.get_text() for t in fig.texts)
     assert f"{left_out} labels not drawn where they would cover others." in caption
+    from oncograph.analyse.plot import _render
+
+    [svg] = _render(fig, tmp_path / "crowded", ["svg"]).values()
+    assert len(_tooltips(svg.decode("utf-8"))) == MAX_NODES  # the nodes whose labels were left out keep a name

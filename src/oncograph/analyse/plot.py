@@ -69,6 +69,27 @@ def _label(data: dict, key: str) -> str:
     return "\n".join(textwrap.wrap(text, 16, max_lines=3, placeholder="…")) or key
 
 
+def _tooltip(data: dict, key: str) -> str:
+    """What hovering over a node in the SVG shows: its whole name, acronym and kind (labels are cut at three lines,
+    and a crowded picture leaves some out)."""
+    name = data.get("label") or key
+    acronym = data.get("acronym")
+    kind = data.get("kind")
+    return name + (f" ({acronym})" if acronym and acronym != name else "") + (f" · {kind}" if kind else "")
+
+
+def _with_tooltips(svg: bytes, tooltips: dict[str, str]) -> bytes:
+    """The SVG with a ``<title>`` (a tooltip in every browser) first in each node's group, found by its id."""
+    import html
+    import re
+
+    def titled(match) -> str:
+        tip = tooltips.get(match.group(1))
+        return match.group(0) if tip is None else f'{match.group(0)}\n    <title>{html.escape(tip)}</title>'
+
+    return re.sub(r'<g id="(oncograph-node-\d+)">', titled, svg.decode("utf-8")).encode("utf-8")
+
+
 def _save(fig, base: Path, formats: Iterable[PlotFormat | str]) -> list[Path]:
     check_writable(base.parent)
     return write_together(_render(fig, base, formats))
@@ -84,6 +105,7 @@ def _render(fig, base: Path, formats: Iterable[PlotFormat | str]) -> dict[Path, 
         with matplotlib.rc_context({"svg.hashsalt": "oncograph", "svg.fonttype": "none"}):
             if fmt is PlotFormat.SVG:
                 fig.savefig(buf, format="svg", metadata={"Date": None})
+                buf = io.BytesIO(_with_tooltips(buf.getvalue(), getattr(fig, "oncograph_tooltips", {})))
             else:
                 fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
         files[base.with_name(f"{base.name}.{fmt.value}")] = buf.getvalue()
@@ -113,8 +135,13 @@ def _draw(G: nx.MultiGraph, pos: dict, *, title: str, caption: str = "", highlig
     nodes = sorted(pos)
     top = max(size_by.values()) or 1.0 if size_by else 1.0
     area = {n: 80 + 1400 * (size_by[n] / top) if size_by else 400.0 for n in nodes}  # points squared
-    ax.scatter([pos[n][0] for n in nodes], [pos[n][1] for n in nodes], s=[area[n] for n in nodes],
-               c=[_colour(G.nodes[n].get("kind_id", "")) for n in nodes], edgecolors="white", linewidths=0.8, zorder=3)
+    tooltips = {}
+    for i, n in enumerate(nodes):  # one artist per node, so that the SVG can give each its name as a tooltip
+        gid = f"oncograph-node-{i}"
+        ax.scatter([pos[n][0]], [pos[n][1]], s=[area[n]], c=[_colour(G.nodes[n].get("kind_id", ""))],
+                   edgecolors="white", linewidths=0.8, zorder=3, gid=gid)
+        tooltips[gid] = _tooltip(G.nodes[n], n)
+    fig.oncograph_tooltips = tooltips  # read by _render
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     pad_x, pad_y = (max(xs) - min(xs)) * 0.08 or 1.0, (max(ys) - min(ys)) * 0.08 or 1.0
     ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
