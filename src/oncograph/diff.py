@@ -376,14 +376,15 @@ def _difference_of_files(old: Path, new: Path) -> tuple[list, list, tuple[set, s
     def blank(t) -> bool:
         return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
-    out = [[(term(t.subject), term(t.predicate), term(t.object)) for t in triples if not blank(t)]
-           for triples in (removed, added)]
+    def rdflib_triple(t) -> tuple:
+        return term(t.subject), term(t.predicate), term(t.object)
+
+    out = [[rdflib_triple(t) for t in triples if not blank(t)] for triples in (removed, added)]
     if not (any(blank(t) for t in removed) or any(blank(t) for t in added)):
         return out[0], out[1], None
     # a label means nothing across files: compare every triple with a blank node, of each file, labelled
     # canonically; those are few in a release, and the triples without one cannot change a label
-    canon = [canonical_blank_triples([(term(t.subject), term(t.predicate), term(t.object))
-                                      for t in with_blank_nodes(i) if blank(t)]) for i in (0, 1)]
+    canon = [canonical_blank_triples([rdflib_triple(t) for t in with_blank_nodes(i) if blank(t)]) for i in (0, 1)]
     return out[0] + list(canon[0] - canon[1]), out[1] + list(canon[1] - canon[0]), (canon[0], canon[1])
 
 

@@ -228,18 +228,22 @@ def canonical(graph: Graph) -> Graph:
 
     Only the triples naming a blank node go through rdflib's canonical labelling (:func:`canonical_blank_triples`):
     the others cannot change a label (a test checks the labels are those of the whole graph)."""
-    with_blank = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    with_blank = [t for t in graph if _names_blank(t)]
     if not with_blank:
         return graph
     out = Graph()
     for t in graph:
-        if not (isinstance(t[0], BNode) or isinstance(t[2], BNode)):
+        if not _names_blank(t):
             out.add(t)
     for t in canonical_blank_triples(with_blank):
         out.add(t)
     for prefix, ns in graph.namespaces():
         out.bind(prefix, ns, override=True)
     return out
+
+
+def _names_blank(triple) -> bool:
+    return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
 
 
 def canonical_blank_triples(triples) -> set:

@@ -72,6 +72,12 @@ def _key(identity: dict) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:24]
 
 
+def _of_file_as_it_is(folder: Path, mark: dict, identity: dict) -> bool:
+    """Whether ``folder`` (with its ``mark``) is the copy of the file whose ``identity`` is given, as the file is now,
+    whichever pyoxigraph wrote it: its name is the key that version would give the file now."""
+    return folder.name == _key({**identity, "pyoxigraph": mark.get("pyoxigraph")})
+
+
 def find_copy(path: Path | str) -> StoredCopy | None:
     """The stored copy of the file as it is now, or None (none built, the file changed since, or the cache is off)."""
     path = Path(path)
@@ -184,8 +190,7 @@ def drop_copies(path: Path | str, *, keep: Path | None = None, other_versions: b
             continue
         if mark.get("path") != resolved:
             continue
-        if not other_versions and current is not None and \
-                folder.name == _key({**current, "pyoxigraph": mark.get("pyoxigraph")}):
+        if not other_versions and current is not None and _of_file_as_it_is(folder, mark, current):
             continue  # the file as it is, for another environment's pyoxigraph
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
@@ -233,7 +238,7 @@ def list_copies() -> list[Listed]:
         other = False
         if not source.is_file():
             why = "its file is gone"
-        elif folder.name != _key({**_identity(source), "pyoxigraph": version}):
+        elif not _of_file_as_it_is(folder, mark, _identity(source)):
             why = "its file changed since"
         elif version != ox.__version__:
             # the file is as stored: an environment with that pyoxigraph (sharing the cache folder) may use it
