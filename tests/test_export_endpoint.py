@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from rdflib import XSD, Graph
+from rdflib import XSD, Dataset, Graph, URIRef
 
 from oncograph import synth
 from oncograph.endpoint import publish
@@ -67,6 +67,17 @@ def test_the_graph_on_a_server_exports_to_the_same_bytes_as_the_local_build(kind
     for path, fmt in zip(several, ["nt", "json-ld"]):  # streamed from Oxigraph, which keeps literals in canonical
         written = Graph().parse(path, format=fmt)    # form ("28"^^xsd:nonNegativeInteger as xsd:integer; README)
         assert len(written) == triples and plain(written) == plain(default_graph())
+
+    for order in ("canonical", "store"):  # TriG and N-Quads hold the copy under the server's graph IRI
+        quads = [tmp_path / f"{order}.trig", tmp_path / f"{order}.nq"]
+        done = oncograph("export", "--endpoint", server.url, "--graph", iri, "--order", order,
+                         *(f"--out={p}" for p in quads))
+        assert done.returncode == 0, done.stderr
+        for path, fmt in zip(quads, ["trig", "nquads"]):
+            read = Dataset().parse(path, format=fmt)
+            assert len(read.default_graph) == 0, (order, fmt)
+            assert plain(read.graph(URIRef(iri))) == plain(default_graph()), (order, fmt)
+            assert {g.identifier for g in read.graphs() if len(g)} == {URIRef(iri)}, (order, fmt)
 
 
 def test_a_graph_with_violations_on_a_server_is_not_exported_unless_forced(oxigraph, tmp_path):

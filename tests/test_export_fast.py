@@ -229,6 +229,48 @@ def test_trig_and_nquads_of_one_graph_are_its_turtle_and_ntriples(landscape):
         graph, Format.NTRIPLES)
 
 
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_trig_and_nquads_of_one_graph_under_a_name_are_the_dataset_holding_it_there(landscape, backend):
+    """``graph_name`` (a graph copied from a server's named graph): the bytes are those of a Dataset that holds the
+    triples in that graph, and nothing is left in the default graph; the other formats do not change."""
+    from rdflib import Dataset
+
+    from oncograph.export import serialize, serialize_dataset, serialize_many
+
+    name = "https://w3id.org/oncograph/id/graph/copy"
+    graph = load_graph(landscape, backend=backend)
+    ds = Dataset()
+    named = ds.graph(URIRef(name))
+    for t in graph:
+        named.add(t)
+    for fmt in (Format.TRIG, Format.NQUADS):
+        ours = serialize(graph, fmt, graph_name=name)
+        assert ours == serialize_dataset(ds, fmt) == serialize_many(graph, [fmt], graph_name=name)[fmt]
+        read = Dataset().parse(data=ours, format="trig" if fmt is Format.TRIG else "nquads")
+        assert len(read.graph(URIRef(name))) == len(graph) > 3000 and len(read.default_graph) == 0
+        assert ours != serialize(graph, fmt)  # without the name: the default graph, as before
+    for fmt in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
+        assert serialize(graph, fmt, graph_name=name) == serialize(graph, fmt)
+    assert b"\ngraph:copy {\n    " in serialize(graph, Format.TRIG, graph_name=name)  # the graph's prefixed name
+
+
+@pytest.mark.parametrize("fmt", [Format.TRIG, Format.NQUADS])
+def test_store_order_of_one_graph_under_a_name_holds_it_in_that_graph(landscape, tmp_path, fmt):
+    from oncograph.export import dump_store_orders
+
+    name = "https://w3id.org/oncograph/id/graph/copy"
+    graph = load_graph(landscape, backend="oxigraph")
+    rdf = ox.RdfFormat.TRIG if fmt is Format.TRIG else ox.RdfFormat.N_QUADS
+    out, ttl = dump_store_orders(graph, {tmp_path / f"g{fmt.extension}": fmt, tmp_path / "g.ttl": Format.TURTLE},
+                                 graph_name=name)
+    quads = list(ox.parse(path=str(out), format=rdf))
+    assert {q.graph_name for q in quads} == {ox.NamedNode(name)}
+    assert {q.triple for q in quads} == {q.triple for q in ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE)}
+    assert len(quads) == len(graph)
+    again = dump_store_order(graph, tmp_path / f"again{fmt.extension}", fmt, graph_name=name)
+    assert again.read_bytes() == out.read_bytes()
+
+
 # -- several formats at once ---------------------------------------------------------------------------------------
 def test_several_store_order_files_at_once_are_each_the_single_dump(landscape, tmp_path):
     from oncograph.export import dump_store_orders

@@ -122,14 +122,17 @@ class ExportRefused(ValidationFailed):
 
 # -- checking outputs before any work ---------------------------------------------------------------------------
 # -- serialisation ----------------------------------------------------------------------------------------------
-def serialize(data: Graph | Dataset, fmt: Format | str) -> bytes:
+def serialize(data: Graph | Dataset, fmt: Format | str, *, graph_name: str | None = None) -> bytes:
     """Serialise a graph or dataset in an RDF format, deterministically. A dataset keeps its named graphs in TriG and
-    N-Quads and is flattened for the others; a plain graph goes into the default graph."""
+    N-Quads and is flattened for the others; a plain graph goes into the default graph, or, in TriG and N-Quads,
+    into the graph named ``graph_name`` when given (a graph copied from a server's named graph keeps its name)."""
     fmt = Format.parse(fmt)
     if fmt.is_projection:
         raise InputError(f"{fmt.value} is a network projection, not RDF; use export() or oncograph.analyse")
     if isinstance(data, Dataset):
         return serialize_dataset(data, fmt)
+    if graph_name is not None:
+        return _serialize_graph(data, fmt, {}, graph_name)
     return serialize_graph(data, fmt)
 
 
@@ -144,8 +147,10 @@ def serialize_graph(graph: Graph, fmt: Format | str) -> bytes:
 
 
 @collector_paused
-def serialize_many(data: Graph | Dataset, fmts: Iterable[Format | str]) -> dict[Format, bytes]:
-    """``{format: bytes}`` as :func:`serialize` gives each, reading the graph into its index once for all of them:
+def serialize_many(data: Graph | Dataset, fmts: Iterable[Format | str], *,
+                   graph_name: str | None = None) -> dict[Format, bytes]:
+    """``{format: bytes}`` as :func:`serialize` gives each (``graph_name`` as there), reading the graph into its
+    index once for all of them:
     at a million triples the index is most of a canonical Turtle export (2.1 of 3.6 s), so Turtle and JSON-LD
     together cost one index and two writers instead of two of each."""
     formats = list(dict.fromkeys(Format.parse(f) for f in fmts))
@@ -161,19 +166,20 @@ def serialize_many(data: Graph | Dataset, fmts: Iterable[Format | str]) -> dict[
             continue
         if flat is None:
             flat = _union(data)
-        out[fmt] = _serialize_graph(flat, fmt, memo)
+        out[fmt] = _serialize_graph(flat, fmt, memo, graph_name)
     return out
 
 
-def _serialize_graph(graph: Graph, fmt: Format, memo: dict) -> bytes:
-    """:func:`serialize_graph`, keeping the graph's indexes in ``memo`` for the next format of the same graph."""
+def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | None = None) -> bytes:
+    """:func:`serialize_graph`, keeping the graph's indexes in ``memo`` for the next format of the same graph; TriG
+    and N-Quads hold the triples in the graph ``graph_name``, or else in the default graph."""
     if fmt is Format.JSONLD_COMPACT:
         from . import jsonld
 
         return jsonld.dumps(jsonld.compact(canonical(graph)))
-    if fmt.is_dataset:  # one graph: all in the default graph, which TriG writes as Turtle and N-Quads as N-Triples
+    if fmt.is_dataset and graph_name is None:  # the default graph: TriG writes it as Turtle, N-Quads as N-Triples
         fmt = Format.TURTLE if fmt is Format.TRIG else Format.NTRIPLES
-    if fmt not in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD):
+    if fmt not in (Format.TURTLE, Format.NTRIPLES, Format.JSONLD, Format.TRIG, Format.NQUADS):
         raise InputError(f"{fmt.value} is not an RDF format")
     if fmt is Format.NTRIPLES and "plain" not in memo:
         dumped = _sorted_store_ntriples(graph)
@@ -193,6 +199,11 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict) -> bytes:
         return namer.header_after(_turtle_blocks(index, namer))
     if fmt is Format.NTRIPLES:
         return _ntriples(index)
+    if fmt is Format.TRIG:
+        namer = _Namer(PREFIXES)
+        return namer.header_after([_trig_graph(namer.iri(graph_name), _turtle_blocks(index, namer))])
+    if fmt is Format.NQUADS:
+        return _joined_lines(sorted(_nt_lines(index, " " + _NT_NAMER.iri(graph_name))))
     try:
         return _expanded_jsonld(index)
     except _NotSimple:
@@ -277,11 +288,16 @@ def trig(dataset: Dataset, *, prefixes: dict[str, str] | None = None) -> bytes:
         blocks = _turtle_blocks(_canonical_index(g), namer)
         if g.identifier == default_id:
             parts.append("\n".join(blocks))
-            continue
-        body = "\n".join(blocks).rstrip("\n")
-        indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
-        parts.append(f"{namer.term(g.identifier)} {{\n{indented}\n}}\n")
+        else:
+            parts.append(_trig_graph(namer.term(g.identifier), blocks))
     return namer.header_after(parts)
+
+
+def _trig_graph(name: str, blocks: list[str]) -> str:
+    """A TriG graph block: ``name {``, the Turtle blocks indented by four spaces, ``}``."""
+    body = "\n".join(blocks).rstrip("\n")
+    indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
+    return f"{name} {{\n{indented}\n}}\n"
 
 
 _INTEGER = re.compile(r"^(?:0|-?[1-9][0-9]*)$")
@@ -663,7 +679,7 @@ def check_store_format(fmt: Format) -> Format:
     return fmt
 
 
-def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
+def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str, *, graph_name: str | None = None) -> Path:
     """Write ``graph`` to ``path`` in Oxigraph's own order, streamed into a temporary file renamed into place.
 
     The same triples as the canonical writers (a test checks it), at Oxigraph's speed (about 1 s per format at a
@@ -671,12 +687,14 @@ def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str) -> Path:
     triples and the order they were loaded in, so the same input file gives the same bytes on every run and
     machine with the same pyoxigraph; a changed input can reorder much of the file, so review changes with
     ``oncograph diff``, not a text diff. Turtle and TriG use oncograph's prefixes; JSON-LD is expanded, on one
-    line; TriG and N-Quads put the triples in the default graph. Only for graphs held in Oxigraph.
+    line; TriG and N-Quads put the triples in the graph ``graph_name``, or else in the default graph. Only for graphs
+    held in Oxigraph.
     """
-    return dump_store_orders(graph, {path: fmt})[0]
+    return dump_store_orders(graph, {path: fmt}, graph_name=graph_name)[0]
 
 
-def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, workers: int | None = None) -> list[Path]:
+def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, workers: int | None = None,
+                      graph_name: str | None = None) -> list[Path]:
     """Write ``graph`` in several formats (``{path: format}``) in store order at once, one thread per file.
 
     Oxigraph writes without holding Python's lock, so on two cores Turtle and JSON-LD together take about as long
@@ -695,12 +713,28 @@ def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, 
     if not jobs:
         raise InputError("no output file given")
     store, source = _held_store(graph)
+    quads = _as_one_graph(store, source, graph_name) if any(f.is_dataset for f in jobs.values()) else None
     with staged_files(jobs) as files:
         opened = list(zip(files, jobs.values()))
         with ThreadPoolExecutor(max_workers=workers or min(len(opened), os.cpu_count() or 1)) as pool:
-            for done in [pool.submit(_dump, store, source, fh, fmt) for fh, fmt in opened]:
+            for done in [pool.submit(_dump, *(quads if fmt.is_dataset else (store, source)), fh, fmt)
+                         for fh, fmt in opened]:
                 done.result()  # the first failure propagates; staged_files then removes every temporary file
     return list(jobs)
+
+
+def _as_one_graph(store, source, graph_name: str | None):
+    """``(store, None)`` holding just the triples of ``source`` in the graph ``graph_name`` (or the default graph),
+    for TriG and N-Quads: the store itself when it already is that, else a copy made once for both formats."""
+    import pyoxigraph as ox
+
+    target = ox.DefaultGraph() if graph_name is None else ox.NamedNode(graph_name)
+    if source == target == ox.DefaultGraph() and next(iter(store.named_graphs()), None) is None:
+        return store, None
+    part = ox.Store()
+    part.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                     for q in store.quads_for_pattern(None, None, None, source))
+    return part, None
 
 
 def _held_store(graph: Graph):
@@ -719,16 +753,11 @@ def _held_store(graph: Graph):
 
 
 def _dump(store, source, fh, fmt: Format) -> None:
+    """Dump one graph of ``store`` (``source``), or the whole store when ``source`` is None (TriG, N-Quads)."""
     import pyoxigraph as ox
 
-    if fmt.is_dataset and (source != ox.DefaultGraph() or any(True for _ in store.named_graphs())):
-        part = ox.Store()  # TriG / N-Quads of one graph: that graph alone, as the default graph
-        part.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                         for q in store.quads_for_pattern(None, None, None, source))
-        store, source = part, ox.DefaultGraph()
     kwargs = {"prefixes": dict(PREFIXES)} if fmt in (Format.TURTLE, Format.TRIG) else {}
-    store.dump(fh, getattr(ox.RdfFormat, _STORE_FORMATS[fmt]), from_graph=None if fmt.is_dataset else source,
-               **kwargs)
+    store.dump(fh, getattr(ox.RdfFormat, _STORE_FORMATS[fmt]), from_graph=source, **kwargs)
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -794,10 +823,11 @@ def check_graph(graph: Graph, *, force: bool = False, warn: Callable[[str], None
 
 def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, dataset: Dataset | None = None,
            force: bool = False, warn: Callable[[str], None] | None = None,
-           order: Order | str = Order.CANONICAL) -> Path:
+           order: Order | str = Order.CANONICAL, graph_name: str | None = None) -> Path:
     """Validate ``graph`` and write it to ``path`` in ``fmt`` (default: from the extension).
 
-    The path is checked before anything else. TriG and N-Quads use ``dataset``'s named graphs when given. A graph
+    The path is checked before anything else. TriG and N-Quads use ``dataset``'s named graphs when given, else hold
+    ``graph`` in the graph ``graph_name`` (default: the default graph). A graph
     with SHACL violations is refused (ExportRefused, exit 1) unless ``force``; either way the report goes to ``warn``.
     ``order="store"`` streams the triples in Oxigraph's order (see :func:`dump_store_order`) instead of sorting.
     """
@@ -814,9 +844,9 @@ def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, d
     if fmt.is_projection:
         export_projection(graph, path, fmt=fmt)
     elif order is Order.STORE:
-        dump_store_order(graph, path, fmt)
+        dump_store_order(graph, path, fmt, graph_name=graph_name)
     else:
-        data = serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt)
+        data = serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt, graph_name=graph_name)
         atomic_write(path, data)
     return path
 

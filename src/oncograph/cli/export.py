@@ -27,7 +27,7 @@ FORMAT_HELP = ("turtle, nt, jsonld, jsonld-compact, trig, nquads (RDF), or graph
 @click.option("--order", type=click.Choice(["canonical", "store"]), default="canonical", show_default=True,
               help="canonical: sorted, so a data change is a small text diff; store: streamed in Oxigraph's order, "
                    "3-5x faster on big graphs, same triples, same bytes for the same input, but not sorted "
-                   "(turtle, nt, jsonld, trig, nquads; TriG and N-Quads then hold one default graph).")
+                   "(turtle, nt, jsonld, trig, nquads; TriG and N-Quads of FILES then hold one default graph).")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Export a named graph of this SPARQL server (Virtuoso or Oxigraph) instead: copied whole, in "
                    "pages where Virtuoso's ResultSetMaxRows would cut it. Not with FILES or --data.")
@@ -37,8 +37,8 @@ def export_cmd(files, data_dir, fmt, outs, force, order, endpoint, graph_iri, us
     or several (--out repeated).
 
     The output path is checked before any work. A graph with SHACL violations is reported and, unless --force,
-    not written (exit 1). TriG and N-Quads keep one named graph per source document (a graph from an endpoint is
-    one graph, so they hold it as the default graph). Big FILES are read into Oxigraph (see `oncograph validate`),
+    not written (exit 1). TriG and N-Quads keep one named graph per source document; a graph from an endpoint is
+    one graph, which they hold under its name (the --graph IRI). Big FILES are read into Oxigraph (see `oncograph validate`),
     so exporting a million triples takes seconds, not minutes.
     """
     from ..errors import InputError
@@ -72,9 +72,10 @@ def export_cmd(files, data_dir, fmt, outs, force, order, endpoint, graph_iri, us
     if to_stdout:
         check_graph(graph, force=force, warn=warn)
         target = dataset if fmt.is_dataset and dataset is not None else graph
-        click.get_binary_stream("stdout").write(serialize(target, fmt))
+        click.get_binary_stream("stdout").write(serialize(target, fmt, graph_name=source.graph_name))
         return
-    path = export(graph, out, fmt=fmt, dataset=dataset, force=force, warn=warn, order=order)
+    path = export(graph, out, fmt=fmt, dataset=dataset, force=force, warn=warn, order=order,
+                  graph_name=source.graph_name)
     click.echo(f"wrote {path} ({fmt.value}, {order} order, {_size(path)}, {triples:,} triples)", err=True)
 
 
@@ -88,6 +89,13 @@ class _Source:
     graph_iri: str | None
     user: str | None
     password: str | None
+
+    @property
+    def graph_name(self) -> str | None:
+        """The IRI of the server's graph, which TriG and N-Quads of a copy hold it under; None for local sources."""
+        from ..query import DEFAULT_GRAPH_IRI
+
+        return None if self.endpoint is None else self.graph_iri or DEFAULT_GRAPH_IRI
 
     def check(self, order: str) -> None:
         """Refuse sources given together, and --order store for the curated build, before any work."""
@@ -137,7 +145,7 @@ def _copy(source: _Source, order: str):
     from ..store import OXIGRAPH_ABOVE, count_triples
     from .progress import say
 
-    iri = source.graph_iri or DEFAULT_GRAPH_IRI
+    iri = source.graph_name
     graph = copy_graph(source.endpoint, iri, user=source.user, password=source.password,
                        oxigraph_above=0 if order == "store" else OXIGRAPH_ABOVE, progress=copy_progress(say))
     triples = count_triples(graph)
@@ -169,12 +177,13 @@ def _export_several(source: _Source, outs, force: bool, order: str) -> None:
     warn = lambda msg: click.echo(msg, err=True)  # noqa: E731
     check_graph(graph, force=force, warn=warn)
     if order == "store":
-        dump_store_orders(graph, formats)
+        dump_store_orders(graph, formats, graph_name=source.graph_name)
     else:  # every file made in memory first, then all written together: a failure leaves none changed
         rdf = {path: fmt for path, fmt in formats.items() if not fmt.is_projection}
         kept = dataset is not None and any(fmt.is_dataset for fmt in rdf.values())  # named graphs kept
         by_dataset = serialize_many(dataset, [f for f in rdf.values() if f.is_dataset]) if kept else {}
-        by_graph = serialize_many(graph, [f for f in rdf.values() if not (kept and f.is_dataset)])  # one index
+        by_graph = serialize_many(graph, [f for f in rdf.values() if not (kept and f.is_dataset)],  # one index
+                                  graph_name=source.graph_name)
         blobs = {path: (by_dataset if kept and fmt.is_dataset else by_graph)[fmt] for path, fmt in rdf.items()}
         projected = [(path, fmt) for path, fmt in formats.items() if fmt.is_projection]
         if projected:  # one projection for every projection file
