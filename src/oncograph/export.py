@@ -176,6 +176,16 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
     if fmt is Format.JSONLD_COMPACT:
         from . import jsonld
 
+        from .store import held_graph
+
+        if held_graph(graph) is not None:  # big graphs are read into Oxigraph: compact them from the index
+            if "plain" not in memo:
+                memo["plain"] = _index(graph)
+            if memo["plain"] is not None:
+                try:
+                    return _compact_jsonld(memo["plain"])
+                except jsonld.NotCompactable:
+                    pass
         return jsonld.dumps(jsonld.compact(canonical(graph)))
     if fmt.is_dataset and graph_name is None:  # the default graph: TriG writes it as Turtle, N-Quads as N-Triples
         fmt = Format.TURTLE if fmt is Format.TRIG else Format.NTRIPLES
@@ -645,6 +655,89 @@ def _expanded_jsonld(index: Index) -> bytes:
                 parts.append(heads[p] + ",\n      ".join(texts) + "\n    ]")
         append("  {\n" + ",\n".join(parts) + "\n  }")
     return _encoded_join(",\n", nodes, head="[\n", tail="\n]\n") if nodes else b"[]\n"
+
+
+def _compact_jsonld(index: Index) -> bytes:
+    """Compacted JSON-LD with the project's context, the bytes ``jsonld.dumps(jsonld.compact(graph))`` gives, from the
+    index of a graph without blank nodes. pyld is asked once per property and kind of value
+    (:class:`oncograph.jsonld.Compactor`); the text is written here, in the layout of ``json.dumps(indent=2)`` with
+    the order of :func:`oncograph.jsonld.dumps`. Raises ``jsonld.NotCompactable`` where pyld must do it."""
+    from json.encoder import encode_basestring as enc
+
+    from . import jsonld
+
+    compactor = jsonld.Compactor()
+    iri_value, literal_value, node_id, type_name = (compactor.iri_value, compactor.literal_value, compactor.node_id,
+                                                    compactor.type_name)
+    id_key, type_key = compactor.id_key, compactor.type_key
+    key_order = jsonld._KEY_ORDER
+    heads: dict[str, str] = {}
+
+    def text_of(value, pad: str) -> str:
+        """json.dumps(value, indent=2) at ``pad``: a string, an int (an xsd:integer), or a dict of those."""
+        if type(value) is str:
+            return enc(value)
+        if type(value) is int:
+            return str(value)
+        inner = pad + "  "
+        items = sorted(value.items(), key=lambda kv: (key_order.get(kv[0], 5), kv[0]))
+        return "{\n" + ",\n".join(f"{inner}{enc(k)}: {text_of(v, inner)}" for k, v in items) + "\n" + pad + "}"
+
+    def sort_key(value, text: str) -> tuple:
+        """jsonld._json_sort_key, from the text already written for a string or a number."""
+        if type(value) is dict:
+            return jsonld._json_sort_key(value)
+        return (0, "", text)
+
+    def many(values: list) -> str:
+        texts = sorted(((sort_key(v, t), t) for v in values for t in [text_of(v, "        ")]), key=lambda kt: kt[0])
+        return "[\n" + ",\n".join("        " + t for _, t in texts) + "\n      ]"
+
+    nodes = []
+    for s, by_p in index.items():
+        if s[0] != 0:
+            raise jsonld.NotCompactable("a blank node")
+        members: dict[str, list] = {}
+        types = None
+        for p, objs in by_p.items():
+            if p == _RDF_TYPE:
+                if any(o[0] != 0 for o in objs):
+                    raise jsonld.NotCompactable("rdf:type with a value that is not an IRI")
+                types = sorted({type_name(o[1]) for o in objs}, key=enc)
+                continue
+            for o in set(objs) if len(objs) > 1 else objs:
+                kind = o[0]
+                if kind == 0:
+                    key, value = iri_value(p, o[1])
+                elif kind == 2:
+                    key, value = literal_value(p, o[1], o[2], o[3])
+                else:
+                    raise jsonld.NotCompactable("a blank node")
+                got = members.get(key)
+                if got is None:
+                    members[key] = [value]
+                else:
+                    got.append(value)
+        ident = node_id(s[1])
+        parts = ["      " + enc(id_key) + ": " + enc(ident)]
+        if types:
+            parts.append("      " + enc(type_key) + ": " + (enc(types[0]) if len(types) == 1 else many(types)))
+        if id_key in members or type_key in members:
+            raise jsonld.NotCompactable(f"a property compacts to the key {id_key!r} or {type_key!r}")
+        for key in sorted(members, key=lambda k: (key_order.get(k, 5), k)):
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = "      " + enc(key) + ": "
+            values = members[key]
+            parts.append(head + (text_of(values[0], "      ") if len(values) == 1 else many(values)))
+        nodes.append((ident, "    {\n" + ",\n".join(parts) + "\n    }"))
+    nodes.sort(key=lambda n: n[0])
+    if any(a[0] == b[0] for a, b in zip(nodes, nodes[1:])):
+        raise jsonld.NotCompactable("two nodes compact to the same id")
+    head = json.dumps({"@context": jsonld.load_context()["@context"]}, ensure_ascii=False, indent=2)[:-2]
+    if not nodes:
+        return (head + ',\n  "@graph": []\n}\n').encode("utf-8")
+    return _encoded_join(",\n", [text for _, text in nodes], head=head + ',\n  "@graph": [\n', tail="\n  ]\n}\n")
 
 
 class _NotSimple(Exception):
