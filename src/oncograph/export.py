@@ -176,16 +176,13 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
     if fmt is Format.JSONLD_COMPACT:
         from . import jsonld
 
-        from .store import held_graph
-
-        if held_graph(graph) is not None:  # big graphs are read into Oxigraph: compact them from the index
-            if "plain" not in memo:
-                memo["plain"] = _index(graph)
-            if memo["plain"] is not None:
-                try:
-                    return _compact_jsonld(memo["plain"])
-                except jsonld.NotCompactable:
-                    pass
+        if "plain" not in memo:
+            memo["plain"] = _index(graph)
+        if memo["plain"] is not None and not _says_xsd_string(graph):
+            try:
+                return _compact_jsonld(memo["plain"])
+            except jsonld.NotCompactable:
+                pass
         return jsonld.dumps(jsonld.compact(canonical(graph)))
     if fmt.is_dataset and graph_name is None:  # the default graph: TriG writes it as Turtle, N-Quads as N-Triples
         fmt = Format.TURTLE if fmt is Format.TRIG else Format.NTRIPLES
@@ -655,6 +652,16 @@ def _expanded_jsonld(index: Index) -> bytes:
                 parts.append(heads[p] + ",\n      ".join(texts) + "\n    ]")
         append("  {\n" + ",\n".join(parts) + "\n  }")
     return _encoded_join(",\n", nodes, head="[\n", tail="\n]\n") if nodes else b"[]\n"
+
+
+def _says_xsd_string(graph: Graph) -> bool:
+    """Whether an rdflib-held graph has a literal typed xsd:string, which rdflib writes with its type, and which the
+    index holds as a simple literal (Oxigraph makes no such difference, so an Oxigraph-held graph never has one)."""
+    from .store import held_graph
+
+    if held_graph(graph) is not None:
+        return False
+    return any(type(o) is Literal and o.datatype == XSD.string for _, _, o in graph.triples((None, None, None)))
 
 
 def _compact_jsonld(index: Index) -> bytes:
