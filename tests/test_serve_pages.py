@@ -269,10 +269,13 @@ def test_console_refuses_updates_with_a_message(client):
 
 def test_downloads_list_and_files(client, graph):
     text = text_of(page(client, "/downloads"))
-    for name in ("oncograph.ttl", "oncograph.nt", "oncograph.jsonld", "oncograph.trig", "oncograph.nq"):
+    for name in ("oncograph.ttl", "oncograph.nt", "oncograph.jsonld", "oncograph.compact.jsonld", "oncograph.trig",
+                 "oncograph.nq"):
         assert name in text
     nt = client.get("/downloads/oncograph.nt").get_data()
     assert len(Graph().parse(data=nt, format="nt")) == len(graph)
+    compact = client.get("/downloads/oncograph.compact.jsonld").get_data()
+    assert set(Graph().parse(data=compact, format="json-ld")) == set(graph)  # the context embedded: read offline
     assert client.get("/downloads/..%2Fpyproject.toml").status_code == 404
 
 

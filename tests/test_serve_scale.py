@@ -357,15 +357,19 @@ def test_the_explorer_on_a_big_file_uses_oxigraph_throughout(landscape_file, mon
         if sorted_up_to is None:  # the canonical files, byte for byte as `oncograph export` writes them
             assert not site.downloads.store_order and "in its own order" not in body
             for name, fmt in (("oncograph.nt", Format.NTRIPLES), ("oncograph.ttl", Format.TURTLE),
-                              ("oncograph.jsonld", Format.JSONLD)):
+                              ("oncograph.jsonld", Format.JSONLD), ("oncograph.compact.jsonld", Format.JSONLD_COMPACT)):
                 assert client.get(f"/downloads/{name}").data == serialize_graph(site.graph, fmt), name
         else:  # the graph's own files, streamed by Oxigraph in its order, and said to be so
             assert site.downloads.store_order and "written by Oxigraph in its own order" in body
+            assert "oncograph.compact.jsonld" not in body  # compaction is sorted: not made for the biggest graphs
 
         store, _ = oxigraph_of(site.graph)
         held = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
-        for name, fmt in (("oncograph.nt", ox.RdfFormat.N_TRIPLES), ("oncograph.ttl", ox.RdfFormat.TURTLE),
-                          ("oncograph.jsonld", ox.RdfFormat.JSON_LD)):
+        files = [("oncograph.nt", ox.RdfFormat.N_TRIPLES), ("oncograph.ttl", ox.RdfFormat.TURTLE),
+                 ("oncograph.jsonld", ox.RdfFormat.JSON_LD)]
+        if sorted_up_to is None:
+            files.append(("oncograph.compact.jsonld", ox.RdfFormat.JSON_LD))  # its context is embedded: no fetch
+        for name, fmt in files:
             got = client.get(f"/downloads/{name}")
             assert got.status_code == 200
             assert {q.triple for q in ox.parse(got.data, format=fmt)} == held, name

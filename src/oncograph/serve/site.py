@@ -34,6 +34,8 @@ RELEASE_FILES = {
     "oncograph.ttl": "The whole graph in Turtle (all named graphs merged).",
     "oncograph.nt": "The whole graph as N-Triples, one sorted triple a line: easy to diff.",
     "oncograph.jsonld": "The whole graph as JSON-LD.",
+    "oncograph.compact.jsonld": "The whole graph as JSON-LD with the short keys of the oncograph context (name, "
+                                "memberOf, ...), the context embedded so it reads offline.",
     "oncograph.trig": "The dataset in TriG: one named graph per source document, plus entities, vocabulary, sources.",
     "oncograph.nq": "The dataset as N-Quads, sorted.",
     "ontology.ttl": "The OWL ontology: classes and properties of the model.",
@@ -115,7 +117,8 @@ class Downloads:
             self._folder = Path(tempfile.mkdtemp(prefix="oncograph-downloads-"))
             targets = {self._folder / "oncograph.nt": Format.NTRIPLES, self._folder / "oncograph.ttl": Format.TURTLE,
                        self._folder / "oncograph.jsonld": Format.JSONLD}  # N-Triples first: from the sorted dump
-            if count_triples(g) <= SORTED_DOWNLOADS_MAX:
+            if count_triples(g) <= SORTED_DOWNLOADS_MAX:  # and the compacted JSON-LD, from the same index (1M: 3 s)
+                targets[self._folder / "oncograph.compact.jsonld"] = Format.JSONLD_COMPACT
                 blobs = serialize_many(g, list(targets.values()))
                 written = write_together({path: blobs.pop(fmt) for path, fmt in targets.items()})
             else:
@@ -127,6 +130,7 @@ class Downloads:
                 "oncograph.ttl": serialize_graph(g, Format.TURTLE),
                 "oncograph.nt": serialize_graph(g, Format.NTRIPLES),
                 "oncograph.jsonld": serialize_graph(g, Format.JSONLD),
+                "oncograph.compact.jsonld": serialize_graph(g, Format.JSONLD_COMPACT),
             }
         if ds is not None:
             out["oncograph.trig"] = serialize_dataset(ds, Format.TRIG)
