@@ -132,7 +132,7 @@ def serialize(data: Graph | Dataset, fmt: Format | str, *, graph_name: str | Non
     if isinstance(data, Dataset):
         return serialize_dataset(data, fmt)
     if graph_name is not None:
-        return _serialize_graph(data, fmt, {}, graph_name)
+        return serialize_many(data, [fmt], graph_name=graph_name)[fmt]  # the collector paused, as serialize_graph
     return serialize_graph(data, fmt)
 
 

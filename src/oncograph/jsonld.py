@@ -378,5 +378,5 @@ def _json_sort_key(value) -> tuple:
     return (0, "", json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
-__all__ = ["CONTEXT_IRI", "Compactor", "NotCompactable", "RemoteContextRefused", "compact", "context_bytes", "context_terms", "document_loader",
-           "dumps", "key_for", "load_context", "read_jsonld", "to_dataset"]
+__all__ = ["CONTEXT_IRI", "Compactor", "NotCompactable", "RemoteContextRefused", "compact", "context_bytes",
+           "context_terms", "document_loader", "dumps", "key_for", "load_context", "read_jsonld", "to_dataset"]
