@@ -271,6 +271,45 @@ def test_store_order_of_one_graph_under_a_name_holds_it_in_that_graph(landscape,
     assert again.read_bytes() == out.read_bytes()
 
 
+def test_store_order_keeps_the_named_graphs_of_trig_and_nquads_files(tmp_path):
+    """TriG / N-Quads FILES to TriG and N-Quads in store order: the same quads, named graphs and all, as the files
+    hold (and as the canonical writers give); a Turtle file among them goes into the default graph. One file and
+    several --out files both."""
+    from oncograph.build import build
+    from oncograph.export import serialize_dataset
+
+    dataset = build().dataset
+    trig, extra = tmp_path / "in.trig", tmp_path / "extra.ttl"
+    trig.write_bytes(serialize_dataset(dataset, Format.TRIG))
+    extra.write_text("<https://w3id.org/oncograph/id/org/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\"@en .\n")
+    held = ox.Store()  # as Oxigraph holds them: it stores "28"^^xsd:nonNegativeInteger as xsd:integer (README)
+    held.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    held.bulk_load(path=str(extra), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+    expected = set(held)
+    assert len({q.graph_name for q in expected}) > 3
+    outs = [tmp_path / "s.trig", tmp_path / "s.nq", tmp_path / "s.ttl"]
+    p = subprocess.run([EXE, "export", str(trig), str(extra), "--order", "store", "--force",
+                        *[a for o in outs for a in ("--out", str(o))]], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    for path, rdf in zip(outs[:2], (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)):
+        assert set(ox.parse(path=str(path), format=rdf)) == expected, path
+    merged = {q.triple for q in expected}  # Turtle: the named graphs merged, as before
+    assert {q.triple for q in ox.parse(path=str(outs[2]), format=ox.RdfFormat.TURTLE)} == merged
+    one = tmp_path / "one.nq"
+    p = subprocess.run([EXE, "export", str(trig), "--order", "store", "--out", str(one)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    canonical = tmp_path / "canonical.nq"
+    p = subprocess.run([EXE, "export", str(trig), "--out", str(canonical)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    as_read = set(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    assert set(ox.parse(path=str(canonical), format=ox.RdfFormat.N_QUADS)) == as_read
+    alone = ox.Store()
+    alone.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    assert set(ox.parse(path=str(one), format=ox.RdfFormat.N_QUADS)) == set(alone)
+    assert {(q.subject, q.predicate, q.graph_name) for q in alone} == {(q.subject, q.predicate, q.graph_name)
+                                                                       for q in as_read}  # the same graphs
+
+
 # -- several formats at once ---------------------------------------------------------------------------------------
 def test_several_store_order_files_at_once_are_each_the_single_dump(landscape, tmp_path):
     from oncograph.export import dump_store_orders

@@ -779,7 +779,8 @@ def check_store_format(fmt: Format) -> Format:
     return fmt
 
 
-def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str, *, graph_name: str | None = None) -> Path:
+def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str, *, graph_name: str | None = None,
+                     quads=None) -> Path:
     """Write ``graph`` to ``path`` in Oxigraph's own order, streamed into a temporary file renamed into place.
 
     The same triples as the canonical writers (a test checks it), at Oxigraph's speed (about 1 s per format at a
@@ -787,14 +788,15 @@ def dump_store_order(graph: Graph, path: Path | str, fmt: Format | str, *, graph
     triples and the order they were loaded in, so the same input file gives the same bytes on every run and
     machine with the same pyoxigraph; a changed input can reorder much of the file, so review changes with
     ``oncograph diff``, not a text diff. Turtle and TriG use oncograph's prefixes; JSON-LD is expanded, on one
-    line; TriG and N-Quads put the triples in the graph ``graph_name``, or else in the default graph. Only for graphs
-    held in Oxigraph.
+    line; TriG and N-Quads put the triples in the graph ``graph_name``, or else in the default graph, unless
+    ``quads`` (a pyoxigraph Store) is given: they then write that store whole, its named graphs kept. Only for
+    graphs held in Oxigraph.
     """
-    return dump_store_orders(graph, {path: fmt}, graph_name=graph_name)[0]
+    return dump_store_orders(graph, {path: fmt}, graph_name=graph_name, quads=quads)[0]
 
 
 def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, workers: int | None = None,
-                      graph_name: str | None = None) -> list[Path]:
+                      graph_name: str | None = None, quads=None) -> list[Path]:
     """Write ``graph`` in several formats (``{path: format}``) in store order at once, one thread per file.
 
     Oxigraph writes without holding Python's lock, so on two cores Turtle and JSON-LD together take about as long
@@ -813,11 +815,16 @@ def dump_store_orders(graph: Graph, targets: dict[Path | str, Format | str], *, 
     if not jobs:
         raise InputError("no output file given")
     store, source = _held_store(graph)
-    quads = _as_one_graph(store, source, graph_name) if any(f.is_dataset for f in jobs.values()) else None
+    if not any(f.is_dataset for f in jobs.values()):
+        whole = None
+    elif quads is not None:
+        whole = (quads, None)
+    else:
+        whole = _as_one_graph(store, source, graph_name)
     with staged_files(jobs) as files:
         opened = list(zip(files, jobs.values()))
         with ThreadPoolExecutor(max_workers=workers or min(len(opened), os.cpu_count() or 1)) as pool:
-            for done in [pool.submit(_dump, *(quads if fmt.is_dataset else (store, source)), fh, fmt)
+            for done in [pool.submit(_dump, *(whole if fmt.is_dataset else (store, source)), fh, fmt)
                          for fh, fmt in opened]:
                 done.result()  # the first failure propagates; staged_files then removes every temporary file
     return list(jobs)
@@ -923,13 +930,14 @@ def check_graph(graph: Graph, *, force: bool = False, warn: Callable[[str], None
 
 def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, dataset: Dataset | None = None,
            force: bool = False, warn: Callable[[str], None] | None = None,
-           order: Order | str = Order.CANONICAL, graph_name: str | None = None) -> Path:
+           order: Order | str = Order.CANONICAL, graph_name: str | None = None, quads=None) -> Path:
     """Validate ``graph`` and write it to ``path`` in ``fmt`` (default: from the extension).
 
     The path is checked before anything else. TriG and N-Quads use ``dataset``'s named graphs when given, else hold
     ``graph`` in the graph ``graph_name`` (default: the default graph). A graph
     with SHACL violations is refused (ExportRefused, exit 1) unless ``force``; either way the report goes to ``warn``.
-    ``order="store"`` streams the triples in Oxigraph's order (see :func:`dump_store_order`) instead of sorting.
+    ``order="store"`` streams the triples in Oxigraph's order (see :func:`dump_store_order`, and its ``quads``)
+    instead of sorting.
     """
     fmt = resolve_format(fmt, path)
     check_projection(fmt)
@@ -944,7 +952,7 @@ def export(graph: Graph, path: Path | str, *, fmt: Format | str | None = None, d
     if fmt.is_projection:
         export_projection(graph, path, fmt=fmt)
     elif order is Order.STORE:
-        dump_store_order(graph, path, fmt, graph_name=graph_name)
+        dump_store_order(graph, path, fmt, graph_name=graph_name, quads=quads)
     else:
         data = serialize(dataset if dataset is not None and fmt.is_dataset else graph, fmt, graph_name=graph_name)
         atomic_write(path, data)
