@@ -181,15 +181,42 @@ def test_several_formats_share_one_index_and_give_the_same_bytes(landscape):
     assert together[Format.TURTLE] == serialize_graph(graph, Format.TURTLE)
 
 
-@pytest.mark.parametrize("case", ["boolean", "double", "blank node", "odd integer"])
+@pytest.mark.usefixtures("no_pyld_document")
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_blank_nodes_compact_to_pyld_bytes(backend, monkeypatch):
+    """Blank nodes get the canonical labels pyld's path gets (``canonical``): as subjects, typed or not, and as the
+    values of properties with and without a term (``memberOf`` is an @id term), shared or not."""
+    g = new_graph(backend)
+    s = URIRef(BASE + "org/x")
+    a, b = BNode(), BNode()
+    g.add((s, URIRef(ONCO + "acronym"), Literal("X")))
+    g.add((s, URIRef("http://www.w3.org/ns/org#memberOf"), a))
+    g.add((s, URIRef(ONCO + "p"), a))
+    g.add((s, URIRef(ONCO + "p"), b))
+    g.add((a, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("http://www.w3.org/ns/org#Membership")))
+    g.add((a, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal("a", lang="en")))
+    g.add((b, URIRef(ONCO + "involves"), s))
+    g.add((b, URIRef(ONCO + "involves"), a))
+    ours = fast(g)
+    monkeypatch.undo()
+    assert ours == by_pyld(g)
+    assert sum(1 for n in json.loads(ours)["@graph"] if n["id"].startswith("_:")) == 2
+
+
+@pytest.mark.parametrize("case", ["boolean", "double", "list", "nil", "odd integer"])
 def test_what_the_writer_leaves_to_pyld_is_still_pyld_bytes(case):
     g = new_graph("oxigraph")
     s = URIRef(BASE + "org/x")
     g.add((s, URIRef(ONCO + "acronym"), Literal("X")))
-    value = {"boolean": Literal(True), "double": Literal("1.5E0", datatype=XSD.double), "blank node": BNode(),
-             "odd integer": Literal("12", datatype=XSD.integer)}[case]
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    head = BNode()
+    value = {"boolean": Literal(True), "double": Literal("1.5E0", datatype=XSD.double), "list": head,
+             "nil": URIRef(rdf + "nil"), "odd integer": Literal("12", datatype=XSD.integer)}[case]
     g.add((s, URIRef(ONCO + "p"), value))
-    index = _index(g, blank_nodes=True)
+    if case == "list":  # rdflib's document writes an RDF list as {"@list": [...]}
+        g.add((head, URIRef(rdf + "first"), Literal("one")))
+        g.add((head, URIRef(rdf + "rest"), URIRef(rdf + "nil")))
+    index = _index(canonical(g), blank_nodes=True)
     if case == "odd integer":  # not an integer: rdflib would write its text; a hand-made index holds it
         key = (2, "twelve", "", str(XSD.integer))
         index[(0, str(s), "", "")][ONCO + "p"] = [key]
@@ -197,6 +224,8 @@ def test_what_the_writer_leaves_to_pyld_is_still_pyld_bytes(case):
         _compact_jsonld(index)
     if case != "odd integer":
         assert fast(g) == by_pyld(g)
+    if case in ("list", "nil"):
+        assert "@list" in by_pyld(g).decode()
 
 
 def test_a_context_with_more_than_terms_is_refused():

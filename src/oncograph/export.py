@@ -178,9 +178,13 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
 
         if "plain" not in memo:
             memo["plain"] = _index(graph)
-        if memo["plain"] is not None and not _says_xsd_string(graph):
+        if not _says_xsd_string(graph):
             try:
-                return _compact_jsonld(memo["plain"])
+                if memo["plain"] is not None:
+                    return _compact_jsonld(memo["plain"])
+                if "canonical" not in memo:  # blank nodes: the canonical labels pyld's path gets from canonical()
+                    memo["canonical"] = _index(canonical(graph), blank_nodes=True)
+                return _compact_jsonld(memo["canonical"])
             except jsonld.NotCompactable:
                 pass
         return jsonld.dumps(jsonld.compact(canonical(graph)))
@@ -654,6 +658,10 @@ def _expanded_jsonld(index: Index) -> bytes:
     return _encoded_join(",\n", nodes, head="[\n", tail="\n]\n") if nodes else b"[]\n"
 
 
+_RDF_NIL = str(RDF.nil)
+_LIST_PREDICATES = frozenset((str(RDF.first), str(RDF.rest)))
+
+
 def _says_xsd_string(graph: Graph) -> bool:
     """Whether an rdflib-held graph has a literal typed xsd:string, which rdflib writes with its type, and which the
     index holds as a simple literal (Oxigraph makes no such difference, so an Oxigraph-held graph never has one)."""
@@ -666,9 +674,10 @@ def _says_xsd_string(graph: Graph) -> bool:
 
 def _compact_jsonld(index: Index) -> bytes:
     """Compacted JSON-LD with the project's context, the bytes ``jsonld.dumps(jsonld.compact(graph))`` gives, from the
-    index of a graph without blank nodes. pyld is asked once per property and kind of value
-    (:class:`oncograph.jsonld.Compactor`); the text is written here, in the layout of ``json.dumps(indent=2)`` with
-    the order of :func:`oncograph.jsonld.dumps`. Raises ``jsonld.NotCompactable`` where pyld must do it."""
+    graph's index (blank nodes labelled canonically, as :func:`canonical` does for pyld's path). pyld is asked once
+    per property and kind of value (:class:`oncograph.jsonld.Compactor`); the text is written here, in the layout of
+    ``json.dumps(indent=2)`` with the order of :func:`oncograph.jsonld.dumps`. Raises ``jsonld.NotCompactable``
+    where pyld must do it, among them RDF lists, which rdflib's document writes as ``@list``."""
     from json.encoder import encode_basestring as enc
 
     from . import jsonld
@@ -702,8 +711,6 @@ def _compact_jsonld(index: Index) -> bytes:
 
     nodes = []
     for s, by_p in index.items():
-        if s[0] != 0:
-            raise jsonld.NotCompactable("a blank node")
         members: dict[str, list] = {}
         types = None
         for p, objs in by_p.items():
@@ -712,20 +719,24 @@ def _compact_jsonld(index: Index) -> bytes:
                     raise jsonld.NotCompactable("rdf:type with a value that is not an IRI")
                 types = sorted({type_name(o[1]) for o in objs}, key=enc)
                 continue
+            if p in _LIST_PREDICATES:
+                raise jsonld.NotCompactable("an RDF list")
             for o in set(objs) if len(objs) > 1 else objs:
                 kind = o[0]
-                if kind == 0:
-                    key, value = iri_value(p, o[1])
-                elif kind == 2:
+                if kind == 2:
                     key, value = literal_value(p, o[1], o[2], o[3])
+                elif kind == 0:
+                    if o[1] == _RDF_NIL:
+                        raise jsonld.NotCompactable("an RDF list (rdf:nil)")
+                    key, value = iri_value(p, o[1])
                 else:
-                    raise jsonld.NotCompactable("a blank node")
+                    key, value = iri_value(p, "_:" + o[1])
                 got = members.get(key)
                 if got is None:
                     members[key] = [value]
                 else:
                     got.append(value)
-        ident = node_id(s[1])
+        ident = node_id(s[1] if s[0] == 0 else "_:" + s[1])
         parts = ["      " + enc(id_key) + ": " + enc(ident)]
         if types:
             parts.append("      " + enc(type_key) + ": " + (enc(types[0]) if len(types) == 1 else many(types)))
