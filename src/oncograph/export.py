@@ -176,15 +176,9 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
     if fmt is Format.JSONLD_COMPACT:
         from . import jsonld
 
-        if "plain" not in memo:
-            memo["plain"] = _index(graph)
         if not _says_xsd_string(graph):
-            try:
-                if memo["plain"] is not None:
-                    return _compact_jsonld(memo["plain"])
-                if "canonical" not in memo:  # blank nodes: the canonical labels pyld's path gets from canonical()
-                    memo["canonical"] = _index(canonical(graph), blank_nodes=True)
-                return _compact_jsonld(memo["canonical"])
+            try:  # blank nodes get the canonical labels pyld's path gets from canonical()
+                return _compact_jsonld(_memo_index(graph, memo, blank_nodes=True))
             except jsonld.NotCompactable:
                 pass
         return jsonld.dumps(jsonld.compact(canonical(graph)))
@@ -196,15 +190,9 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
         dumped = _sorted_store_ntriples(graph)
         if dumped is not None:
             return dumped
-    if "plain" not in memo:
-        memo["plain"] = _index(graph)
-    index = memo["plain"]
-    if index is None and fmt is Format.JSONLD:  # blank nodes (RDF lists among them): rdflib nests them
+    index = _memo_index(graph, memo, blank_nodes=fmt is not Format.JSONLD)
+    if index is None:  # expanded JSON-LD with blank nodes (RDF lists among them): rdflib nests them
         return _jsonld_by_rdflib(graph)
-    if index is None:  # blank nodes: label them canonically first
-        if "canonical" not in memo:
-            memo["canonical"] = _index(canonical(graph), blank_nodes=True)
-        index = memo["canonical"]
     if fmt is Format.TURTLE:
         namer = _Namer(PREFIXES)
         return namer.header_after(_turtle_blocks(index, namer))
@@ -219,6 +207,18 @@ def _serialize_graph(graph: Graph, fmt: Format, memo: dict, graph_name: str | No
         return _expanded_jsonld(index)
     except _NotSimple:
         return _jsonld_by_rdflib(graph)
+
+
+def _memo_index(graph: Graph, memo: dict, *, blank_nodes: bool) -> Index | None:
+    """The graph's index (:func:`_index`), kept in ``memo`` for the next format of the same graph. For a graph with
+    blank nodes: None, or with ``blank_nodes`` the index of :func:`canonical`'s copy, labels made canonical."""
+    if "plain" not in memo:
+        memo["plain"] = _index(graph)
+    if memo["plain"] is not None or not blank_nodes:
+        return memo["plain"]
+    if "canonical" not in memo:
+        memo["canonical"] = _index(canonical(graph), blank_nodes=True)
+    return memo["canonical"]
 
 
 def _jsonld_by_rdflib(graph: Graph) -> bytes:
@@ -717,7 +717,7 @@ def _compact_jsonld(index: Index) -> bytes:
             if p == _RDF_TYPE:
                 if any(o[0] != 0 for o in objs):
                     raise jsonld.NotCompactable("rdf:type with a value that is not an IRI")
-                types = sorted({type_name(o[1]) for o in objs}, key=enc)
+                types = list({type_name(o[1]) for o in objs})
                 continue
             if p in _LIST_PREDICATES:
                 raise jsonld.NotCompactable("an RDF list")

@@ -162,10 +162,8 @@ class Compactor:
         if others:
             raise NotCompactable(f"the context uses {', '.join(others)}")
         self._base = ctx.get("@base") or ""
-        if self._base and not (self._base.endswith("/") and "?" not in self._base and "#" not in self._base):
-            self._base_prefix = None  # relative IRIs from pyld alone
-        else:
-            self._base_prefix = self._base or None
+        plain = self._base.endswith("/") and "?" not in self._base and "#" not in self._base
+        self._base_prefix = self._base if plain else None  # else relative IRIs come from pyld alone
         self._terms: set[str] = set()
         self._term_iris: set[str] = set()
         self._prefixes: list[tuple[str, str]] = []
